@@ -1,0 +1,258 @@
+/**
+ * Cross-field rules: what zod cannot see key by key. Each rule names the
+ * sections it reads and runs only when those parsed, so one bad section does
+ * not hide the errors of another.
+ */
+import { CLOUDNATIVEPG_PAIRS, checkReleaseVersion, type ReleaseId } from "../catalog/artifacts";
+import { selectArtifacts } from "../catalog/selection";
+import { kubernetesAtLeast } from "../catalog/versions";
+import { parseImageRef } from "../registry/imageRef";
+import { checkLocation } from "../registry/resolver";
+import { formatPath, type ConfigIssue } from "./errors";
+import type { Config } from "./schema";
+import type { SecretKey, SecretPresenceMap } from "./secrets";
+
+export const MIN_KUBERNETES_MINOR = 30;
+
+interface Rule {
+  readonly needs: readonly (keyof Config)[];
+  readonly check: (c: Config, secrets: SecretPresenceMap) => ConfigIssue[];
+}
+
+const issue = (path: readonly PropertyKey[], message: string): ConfigIssue => ({ path: formatPath(path), message });
+
+const setWith = (key: SecretKey) => `set it with \`pulumi config set --secret ${key} <value>\``;
+
+/** Source hosts the stack pulls images and (default-mapped) charts from. */
+export function sourceHosts(c: Config): string[] {
+  const sel = selectArtifacts(c);
+  const hosts = new Set<string>();
+  for (const img of sel.images) hosts.add(parseImageRef(img.repository).registry);
+  const explicit = new Set(Object.keys(c.registry.chartRepositories).map((k) => k.replace(/\/+$/, "")));
+  for (const chart of sel.charts) {
+    const src = chart.source;
+    if (src.kind === "http") {
+      if (!explicit.has(src.repo)) hosts.add(new URL(src.repo).host);
+    } else if (![...explicit].some((k) => src.url === k || src.url.startsWith(`${k}/`))) {
+      hosts.add(src.url.slice("oci://".length).split("/")[0]!);
+    }
+  }
+  return [...hosts].sort();
+}
+
+const RULES: readonly Rule[] = [
+  {
+    needs: ["kubernetesVersion"],
+    check: (c) =>
+      kubernetesAtLeast(c.kubernetesVersion, MIN_KUBERNETES_MINOR)
+        ? []
+        : [
+            issue(
+              ["kubernetesVersion"],
+              `${c.kubernetesVersion} is not supported; allowed: 1.${MIN_KUBERNETES_MINOR} or newer` +
+                (/^v?\d+\.\d$/.test(c.kubernetesVersion) ? ` (quote it in YAML: an unquoted 1.30 reads as 1.3)` : ""),
+            ),
+          ],
+  },
+  {
+    needs: ["gateway", "database"],
+    check: (c) =>
+      c.gateway.replicas > 1 && c.database.engine === "sqlite"
+        ? [
+            issue(
+              ["gateway", "replicas"],
+              `${c.gateway.replicas} replicas need database.engine "postgres"; with "sqlite" the gateway runs exactly 1 replica`,
+            ),
+          ]
+        : [],
+  },
+  {
+    // Mirror settings: complete when mirrored, absent when online.
+    needs: ["registry", "catalog", "agentSandbox", "database", "gpu", "storage"],
+    check: (c) => {
+      const r = c.registry;
+      const out: ConfigIssue[] = [];
+      if (r.mode === "online") {
+        const mirrorOnly: [keyof typeof r, boolean][] = [
+          ["host", r.host !== undefined],
+          ["username", r.username !== undefined],
+          ["manifestBaseUrl", r.manifestBaseUrl !== undefined],
+          ["manifestDir", r.manifestDir !== undefined],
+          ["registries", Object.keys(r.registries).length > 0],
+          ["chartRepositories", Object.keys(r.chartRepositories).length > 0],
+        ];
+        for (const [key, set] of mirrorOnly) {
+          if (set) out.push(issue(["registry", key], `only used when registry.mode is "mirrored" (it is "online")`));
+        }
+        return out;
+      }
+      if (r.host === undefined) out.push(issue(["registry", "host"], `required when registry.mode is "mirrored"`));
+      if (r.manifestBaseUrl === undefined && r.manifestDir === undefined) {
+        out.push(
+          issue(["registry", "manifestBaseUrl"], `required when registry.mode is "mirrored" (or set registry.manifestDir for a local directory)`),
+        );
+      }
+      if (r.manifestBaseUrl !== undefined && r.manifestDir !== undefined) {
+        out.push(issue(["registry", "manifestDir"], "set either registry.manifestBaseUrl or registry.manifestDir, not both"));
+      }
+      if (r.layout === "prefix" && Object.keys(r.registries).length > 0) {
+        out.push(issue(["registry", "registries"], `only used by registry.layout "perRegistry" (it is "prefix")`));
+      }
+      if (r.layout === "perRegistry") {
+        for (const [source, target] of Object.entries(r.registries)) {
+          const why = checkLocation(target);
+          if (why !== undefined) out.push(issue(["registry", "registries", source], `${why}; expected host[:port][/path]`));
+        }
+        const missing = sourceHosts(c).filter((h) => r.registries[h] === undefined);
+        if (missing.length > 0) {
+          out.push(
+            issue(
+              ["registry", "registries"],
+              `no mirror location for ${missing.join(", ")}; the perRegistry layout needs one for every source registry this stack pulls from`,
+            ),
+          );
+        }
+      }
+      return out;
+    },
+  },
+  {
+    // Plain HTTP is for labs: staging and prod need an explicit relaxation.
+    needs: ["tier", "registry", "relaxations"],
+    check: (c) => {
+      if (c.tier === "dev" || c.relaxations.plainHttpMirror) return [];
+      const out: ConfigIssue[] = [];
+      const why = `plain HTTP is not allowed in the ${c.tier} tier (use https, or set relaxations.plainHttpMirror to true)`;
+      if (c.registry.mode === "mirrored" && c.registry.scheme === "http") out.push(issue(["registry", "scheme"], why));
+      if (c.registry.manifestBaseUrl?.startsWith("http://") === true) out.push(issue(["registry", "manifestBaseUrl"], why));
+      for (const [k, v] of Object.entries(c.registry.chartRepositories)) {
+        if (v.startsWith("http://")) out.push(issue(["registry", "chartRepositories", k], why));
+      }
+      return out;
+    },
+  },
+  {
+    needs: ["tier", "catalog", "relaxations"],
+    check: (c) => {
+      if (c.tier === "dev" || c.relaxations.latestTags) return [];
+      return Object.entries(c.catalog.images)
+        .filter(([, o]) => o.tag === "latest")
+        .map(([id]) =>
+          issue(["catalog", "images", id, "tag"], `"latest" is not allowed in the ${c.tier} tier (pin a version, or set relaxations.latestTags to true)`),
+        );
+    },
+  },
+  {
+    needs: ["catalog"],
+    check: (c) => {
+      const out: ConfigIssue[] = [];
+      for (const [id, version] of Object.entries(c.catalog.versions)) {
+        const why = checkReleaseVersion(id as ReleaseId, version);
+        if (why !== undefined) out.push(issue(["catalog", "versions", id], why));
+      }
+      const chart = c.catalog.versions["cloudnativePg"];
+      if (chart !== undefined && c.catalog.versions["cloudnativePgOperator"] === undefined && CLOUDNATIVEPG_PAIRS[chart] === undefined) {
+        out.push(
+          issue(
+            ["catalog", "versions", "cloudnativePgOperator"],
+            `required when catalog.versions.cloudnativePg is ${chart} (known chart/operator pairs: ${Object.entries(CLOUDNATIVEPG_PAIRS)
+              .map(([a, b]) => `${a}/${b}`)
+              .join(", ")})`,
+          ),
+        );
+      }
+      return out;
+    },
+  },
+  {
+    needs: ["registry"],
+    check: (c, s) => {
+      const out: ConfigIssue[] = [];
+      if (c.registry.username !== undefined && !s.registryPassword.provided) {
+        out.push(issue(["registryPassword"], `required when registry.username is set; ${setWith("registryPassword")}`));
+      }
+      if (c.registry.username === undefined && s.registryPassword.provided) {
+        out.push(issue(["registry", "username"], "required when the secret registryPassword is set"));
+      }
+      return out;
+    },
+  },
+  {
+    needs: ["inference"],
+    check: (c, s) => {
+      const i = c.inference;
+      const out: ConfigIssue[] = [];
+      if (i.provider === "none") {
+        if (i.endpoint !== undefined) out.push(issue(["inference", "endpoint"], `only used when inference.provider is set (it is "none")`));
+        if (i.model !== undefined) out.push(issue(["inference", "model"], `only used when inference.provider is set (it is "none")`));
+        if (s.inferenceApiKey.provided) out.push(issue(["inferenceApiKey"], `set, but inference.provider is "none"`));
+        return out;
+      }
+      if (i.endpoint === undefined) out.push(issue(["inference", "endpoint"], `required when inference.provider is "${i.provider}"`));
+      if (!s.inferenceApiKey.provided) {
+        out.push(issue(["inferenceApiKey"], `required when inference.provider is "${i.provider}"; ${setWith("inferenceApiKey")}`));
+      }
+      return out;
+    },
+  },
+  {
+    needs: ["database"],
+    check: (c, s) => {
+      const b = c.database.backup;
+      if (!b.enabled) return [];
+      const out: ConfigIssue[] = [];
+      if (c.database.engine !== "postgres") {
+        out.push(issue(["database", "backup", "enabled"], `backups need database.engine "postgres" (it is "${c.database.engine}")`));
+      }
+      if (b.endpointUrl === undefined) out.push(issue(["database", "backup", "endpointUrl"], "required when database.backup.enabled is true"));
+      if (b.destinationPath === undefined) out.push(issue(["database", "backup", "destinationPath"], "required when database.backup.enabled is true"));
+      for (const key of ["backupAccessKeyId", "backupSecretAccessKey"] as const) {
+        if (!s[key].provided) out.push(issue([key], `required when database.backup.enabled is true; ${setWith(key)}`));
+      }
+      return out;
+    },
+  },
+  {
+    needs: ["storage"],
+    check: (c, s) => {
+      const standalone = c.storage.cephfs.mode === "standalone";
+      if (standalone && !s.cephUserKey.provided) {
+        return [issue(["cephUserKey"], `required when storage.cephfs.mode is "standalone"; ${setWith("cephUserKey")}`)];
+      }
+      if (!standalone && s.cephUserKey.provided) {
+        return [issue(["cephUserKey"], `set, but storage.cephfs.mode is "${c.storage.cephfs.mode}" (only "standalone" uses it)`)];
+      }
+      return [];
+    },
+  },
+  {
+    needs: ["gpu"],
+    check: (c) =>
+      c.gpu.enabled && c.gpu.driver && c.gpu.nodeOperatingSystems.length === 0
+        ? [issue(["gpu", "nodeOperatingSystems"], "needs at least one node OS tag (e.g. ubuntu24.04) when gpu.driver is true")]
+        : [],
+  },
+  {
+    needs: ["cluster"],
+    check: (c, s) =>
+      c.cluster.kubeconfigPath !== undefined && s.kubeconfig.provided
+        ? [issue(["cluster", "kubeconfigPath"], "set either cluster.kubeconfigPath or the secret kubeconfig, not both")]
+        : [],
+  },
+];
+
+/** Secrets stored in plain text are refused whatever else is configured. */
+export function secretIssues(secrets: SecretPresenceMap): ConfigIssue[] {
+  return (Object.keys(secrets) as SecretKey[])
+    .filter((k) => secrets[k].provided && !secrets[k].encrypted)
+    .map((k) => issue([k], `is stored in plain text; ${setWith(k)}`));
+}
+
+/** Runs every rule whose sections parsed. */
+export function crossFieldIssues(parsed: Partial<Config>, secrets: SecretPresenceMap): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  for (const rule of RULES) {
+    if (rule.needs.every((k) => parsed[k] !== undefined)) out.push(...rule.check(parsed as Config, secrets));
+  }
+  return out;
+}

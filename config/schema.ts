@@ -1,0 +1,202 @@
+/**
+ * The stack configuration schema (zod, strict objects: a typo is an error).
+ *
+ * Every top-level key is declared in `Pulumi.yaml` as well; `CONFIG_KEYS`
+ * below is the single list both are checked against (test/config). Secret
+ * settings are NOT here: they never pass through zod (see `secrets.ts`).
+ */
+import { z } from "zod";
+import { IMAGE_IDS, RELEASES, type ManifestId, type ReleaseId } from "../catalog/artifacts";
+
+export const TIERS = ["dev", "staging", "prod"] as const;
+export type Tier = (typeof TIERS)[number];
+
+/** A strict object whose unknown-key error names the allowed keys. */
+function strict<T extends z.ZodRawShape>(shape: T) {
+  const allowed = Object.keys(shape).join(", ");
+  return z.strictObject(shape, {
+    error: (iss) => (iss.code === "unrecognized_keys" ? `allowed keys: ${allowed}` : undefined),
+  });
+}
+
+/** A record whose keys must come from a fixed list. */
+function recordOf<V extends z.ZodType>(keys: readonly string[], value: V, what: string) {
+  const allowed = [...keys].sort().join(", ");
+  return z.record(z.string(), value).superRefine((rec, ctx) => {
+    for (const k of Object.keys(rec)) {
+      if (!keys.includes(k)) {
+        ctx.addIssue({ code: "custom", path: [k], message: `unknown ${what}; allowed: ${allowed}` });
+      }
+    }
+  });
+}
+
+const name = (what: string) =>
+  z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, `must be a Kubernetes ${what} name (lower-case letters, digits, -)`).max(63);
+const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/, "must be a Kubernetes quantity such as 10Gi");
+const host = z.string().regex(/^[A-Za-z0-9.-]+(:[0-9]{1,5})?$/, "must be a host name with an optional :port");
+const httpUrl = z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, "must be an http:// or https:// URL");
+const tag = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be an image tag");
+const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/, "must be sha256:<64 hex digits>");
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lower-case hex digits");
+
+export const RELEASE_IDS = Object.keys(RELEASES) as ReleaseId[];
+export const MANIFEST_IDS: readonly ManifestId[] = ["agent-sandbox", "agent-sandbox-with-extensions"];
+
+export const ClusterSchema = strict({
+  /** kubeconfig context; unset = the kubeconfig's current context. */
+  context: z.string().min(1).optional(),
+  /** Path of a kubeconfig file; unset = $KUBECONFIG or ~/.kube/config. */
+  kubeconfigPath: z.string().min(1).optional(),
+  /**
+   * Stable identity of the target cluster. The provider is replaced (and with
+   * it every resource) only when this changes, not when the kubeconfig path,
+   * context name or credentials change. Defaults to the stack name.
+   */
+  identifier: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "must be letters, digits, . _ -").optional(),
+});
+
+export const RegistrySchema = strict({
+  mode: z.enum(["online", "mirrored"]),
+  /** Mirror registry host (mirrored mode). */
+  host: host.optional(),
+  layout: z.enum(["prefix", "perRegistry"]),
+  /** Path under the mirror host for the prefix layout. */
+  pathPrefix: z.string().regex(/^([a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*)?$/, "must be a registry path such as mirror or team/mirror"),
+  /** perRegistry layout: source registry → `host[/path]` on the mirror. */
+  registries: z.record(host, z.string().min(1)),
+  /** The mirror's protocol; http needs relaxations.plainHttpMirror outside dev. */
+  scheme: z.enum(["https", "http"]),
+  /** Mirror user name; the password is the secret registryPassword. */
+  username: z.string().min(1).optional(),
+  /** Name of the kubernetes.io/dockerconfigjson Secret made in every namespace that pulls. */
+  pullSecretName: name("Secret"),
+  /** Chart source (HTTP repo URL or oci:// prefix) → mirror chart location. */
+  chartRepositories: z.record(z.string().min(1), z.string().regex(/^(oci|https?):\/\/\S+$/, "must be an oci://, http:// or https:// location")),
+  /** File server base URL for raw manifests: <base>/<id>/<version>/<asset>. */
+  manifestBaseUrl: httpUrl.optional(),
+  /** Local directory for raw manifests when there is no file server. */
+  manifestDir: z.string().min(1).optional(),
+});
+
+export const ImageOverrideSchema = strict({
+  tag: tag.optional(),
+  digest: digest.optional(),
+});
+
+export const CatalogSchema = strict({
+  /** Release id → version (see README "Pinned versions"). */
+  versions: recordOf(RELEASE_IDS, z.string().min(1), "release"),
+  /** Image id → tag and/or digest. */
+  images: recordOf(IMAGE_IDS, ImageOverrideSchema, "image"),
+  /** Manifest id → sha256 of the asset for the pinned version. */
+  manifestSha256: recordOf(MANIFEST_IDS, sha256, "manifest"),
+});
+
+export const GatewaySchema = strict({
+  namespace: name("namespace"),
+  replicas: z.number().int().min(1).max(10),
+});
+
+export const DatabaseSchema = strict({
+  engine: z.enum(["sqlite", "postgres"]),
+  /** Postgres instances (CloudNativePG Cluster spec.instances). */
+  instances: z.number().int().min(1).max(9),
+  storageSize: quantity,
+  backup: strict({
+    enabled: z.boolean(),
+    /** S3-compatible endpoint; credentials are the secrets backupAccessKeyId/backupSecretAccessKey. */
+    endpointUrl: httpUrl.optional(),
+    /** e.g. s3://bucket/path */
+    destinationPath: z.string().regex(/^s3:\/\/\S+$/, "must be an s3:// path").optional(),
+  }),
+});
+
+export const GpuSchema = strict({
+  enabled: z.boolean(),
+  /** Install the driver container (false when nodes have a host driver). */
+  driver: z.boolean(),
+  toolkit: z.boolean(),
+  /** Deploy node-feature-discovery (false when NFD already runs). */
+  nfd: z.boolean(),
+  mig: z.boolean(),
+  /** KubeVirt/Kata sandbox workloads (vfio, vGPU and sandbox device plugins). */
+  sandboxWorkloads: z.boolean(),
+  /** Node OS tags the driver image is mirrored for (the operator appends -<os>). */
+  nodeOperatingSystems: z.array(z.string().regex(/^[a-z]+[0-9.]+$/, "must be a node OS tag such as ubuntu24.04 or rhel9.4")),
+});
+
+export const StorageSchema = strict({
+  /** RWX StorageClass for sandbox workspaces; unset = the cluster default class. */
+  workspaceClass: name("StorageClass").optional(),
+  /** RWO StorageClass for Postgres; unset = the cluster default class. */
+  databaseClass: name("StorageClass").optional(),
+  nfs: strict({ enabled: z.boolean(), snapshots: z.boolean() }),
+  /** none | rook (existing Rook cluster) | standalone (ceph-csi chart; needs the secret cephUserKey). */
+  cephfs: strict({ mode: z.enum(["none", "rook", "standalone"]) }),
+});
+
+export const InferenceSchema = strict({
+  provider: z.enum(["none", "nvidia-nim", "openai-compatible"]),
+  endpoint: httpUrl.optional(),
+  model: z.string().min(1).optional(),
+});
+
+export const PoliciesSchema = strict({
+  /** relaxed (dev) or strict; see README "Policies". */
+  profile: z.enum(["relaxed", "strict"]),
+});
+
+export const RelaxationsSchema = strict({
+  /** Allow `latest` image tags in staging/prod. */
+  latestTags: z.boolean(),
+  /** Allow a plain-HTTP mirror, chart repository or manifest server in staging/prod. */
+  plainHttpMirror: z.boolean(),
+});
+
+export const AgentSandboxSchema = strict({
+  /** Also install the extensions (SandboxClaim/Template/WarmPool); OpenShell does not need them. */
+  extensions: z.boolean(),
+});
+
+/** The resolved configuration: tier defaults with the stack's settings on top. */
+export const ConfigSchema = strict({
+  tier: z.enum(TIERS),
+  kubernetesVersion: z.string().regex(/^v?\d+\.\d+(\.\d+)?$/, "must be a Kubernetes version such as 1.33"),
+  cluster: ClusterSchema,
+  registry: RegistrySchema,
+  catalog: CatalogSchema,
+  gateway: GatewaySchema,
+  database: DatabaseSchema,
+  gpu: GpuSchema,
+  storage: StorageSchema,
+  inference: InferenceSchema,
+  policies: PoliciesSchema,
+  relaxations: RelaxationsSchema,
+  agentSandbox: AgentSandboxSchema,
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type RegistryConfig = Config["registry"];
+
+/** How each top-level key is stored in Pulumi config (and declared in Pulumi.yaml). */
+export type KeyKind = "string" | "object";
+
+export const CONFIG_KEYS: Readonly<Record<keyof Config, KeyKind>> = {
+  tier: "string",
+  kubernetesVersion: "string",
+  cluster: "object",
+  registry: "object",
+  catalog: "object",
+  gateway: "object",
+  database: "object",
+  gpu: "object",
+  storage: "object",
+  inference: "object",
+  policies: "object",
+  relaxations: "object",
+  agentSandbox: "object",
+};
+
+/** Keys every stack must set (no tier default). */
+export const REQUIRED_KEYS: readonly (keyof Config)[] = ["tier", "kubernetesVersion"];

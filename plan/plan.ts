@@ -1,0 +1,216 @@
+/**
+ * The resolved plan: configuration + catalog + registry resolver → every
+ * version, chart location, manifest location and image reference this stack
+ * uses, with no Pulumi resources. Components consume it; the inventory and
+ * the tests read it.
+ */
+import {
+  CLOUDNATIVEPG_PAIRS,
+  RELEASES,
+  manifestUrl,
+  type ChartId,
+  type ImageBinding,
+  type ImageEntry,
+  type ManifestId,
+  type ReleaseId,
+  type Versions,
+} from "../catalog/artifacts";
+import { selectArtifacts } from "../catalog/selection";
+import type { Config, Tier } from "../config/schema";
+import type { SecretKey, SecretPresenceMap } from "../config/secrets";
+import { formatImageRef, parseImageRef, type ImageRef } from "../registry/imageRef";
+import {
+  resolveChart,
+  resolveImageRef,
+  resolveManifest,
+  type ChartLocation,
+  type ChartSource,
+  type ManifestLocation,
+  type RegistrySettings,
+} from "../registry/resolver";
+
+/** One image pull: what upstream publishes and where this stack pulls it from. */
+export interface ImagePull {
+  readonly source: string;
+  readonly resolved: string;
+  /** Set for per-node-OS variants (the GPU driver). */
+  readonly nodeOs?: string;
+}
+
+export interface ResolvedImage {
+  readonly id: string;
+  /** The reference consumers configure (for the driver: without the -<os> suffix). */
+  readonly source: ImageRef;
+  readonly resolved: ImageRef;
+  /** Every reference actually pulled at run time (one per node OS for the driver). */
+  readonly pulls: readonly ImagePull[];
+  readonly bindings: readonly ImageBinding[];
+  readonly runtimeOnly: boolean;
+  readonly why: string;
+}
+
+export interface ResolvedChart {
+  readonly id: ChartId;
+  readonly version: string;
+  readonly source: ChartSource;
+  readonly location: ChartLocation;
+  readonly namespace: string;
+}
+
+export interface ResolvedManifest {
+  readonly id: ManifestId;
+  readonly version: string;
+  readonly asset: string;
+  readonly sourceUrl: string;
+  readonly location: ManifestLocation;
+  /** Expected sha256 (stack setting first, then the catalog's known digests). */
+  readonly sha256?: string;
+}
+
+export interface ProviderPlan {
+  /** Pulumi name of the provider resource. */
+  readonly name: string;
+  /** Stable cluster identity: the provider is replaced only when this changes. */
+  readonly clusterIdentifier: string;
+  readonly context?: string;
+  readonly kubeconfigPath?: string;
+  /** Use the secret `kubeconfig` setting as kubeconfig contents. */
+  readonly kubeconfigFromSecret: boolean;
+}
+
+export interface Plan {
+  readonly stack: string;
+  readonly tier: Tier;
+  readonly kubernetesVersion: string;
+  readonly provider: ProviderPlan;
+  readonly registry: RegistrySettings;
+  readonly pullSecretName?: string;
+  readonly versions: Versions;
+  readonly components: Readonly<Record<"agentSandbox" | "openshell" | "cloudnativePg" | "gpuOperator" | "csiDriverNfs" | "cephCsi", boolean>>;
+  readonly charts: readonly ResolvedChart[];
+  readonly manifests: readonly ResolvedManifest[];
+  readonly images: readonly ResolvedImage[];
+  /** Secret settings the graph reads (as secret Outputs). */
+  readonly secrets: readonly SecretKey[];
+  readonly config: Config;
+}
+
+export function registrySettings(c: Config): RegistrySettings {
+  const r = c.registry;
+  if (r.mode === "online") return { mode: "online" };
+  return {
+    mode: "mirrored",
+    host: r.host!,
+    layout: r.layout,
+    pathPrefix: r.pathPrefix,
+    registries: r.registries,
+    plainHttp: r.scheme === "http",
+    chartRepositories: r.chartRepositories,
+    ...(r.manifestBaseUrl !== undefined ? { manifestBaseUrl: r.manifestBaseUrl } : {}),
+    ...(r.manifestDir !== undefined ? { manifestDir: r.manifestDir } : {}),
+  };
+}
+
+export function resolveVersions(c: Config): Versions {
+  const out = {} as Record<ReleaseId, string>;
+  for (const id of Object.keys(RELEASES) as ReleaseId[]) out[id] = c.catalog.versions[id] ?? RELEASES[id].version;
+  // The operator image follows a chart override when upstream released the pair together.
+  const chart = c.catalog.versions.cloudnativePg;
+  const paired = chart !== undefined ? CLOUDNATIVEPG_PAIRS[chart] : undefined;
+  if (paired !== undefined && c.catalog.versions.cloudnativePgOperator === undefined) out.cloudnativePgOperator = paired;
+  return out;
+}
+
+/** The upstream reference of a catalog image for these versions and overrides. */
+export function sourceImage(entry: ImageEntry, versions: Versions, c: Config): ImageRef {
+  const override = c.catalog.images[entry.id];
+  const base = parseImageRef(entry.repository);
+  const catalogTag = typeof entry.tag === "string" ? entry.tag : `${entry.tag.prefix ?? ""}${versions[entry.tag.release]}`;
+  const tag = override?.tag ?? catalogTag;
+  const digest = override?.digest ?? entry.digest;
+  return { ...base, tag, ...(digest !== undefined ? { digest } : {}) };
+}
+
+export function neededSecrets(c: Config, provided: SecretPresenceMap): SecretKey[] {
+  const out: SecretKey[] = [];
+  if (c.registry.mode === "mirrored" && c.registry.username !== undefined) out.push("registryPassword");
+  if (c.inference.provider !== "none") out.push("inferenceApiKey");
+  if (c.storage.cephfs.mode === "standalone") out.push("cephUserKey");
+  if (c.database.backup.enabled) out.push("backupAccessKeyId", "backupSecretAccessKey");
+  if (provided.kubeconfig.provided) out.push("kubeconfig");
+  return out.sort();
+}
+
+export function buildPlan(stack: string, c: Config, provided: SecretPresenceMap): Plan {
+  const registry = registrySettings(c);
+  const versions = resolveVersions(c);
+  const sel = selectArtifacts(c);
+
+  const images: ResolvedImage[] = sel.images.map((entry) => {
+    const source = sourceImage(entry, versions, c);
+    const resolved = resolveImageRef(source, registry);
+    const oses = entry.perNodeOs === true ? [...c.gpu.nodeOperatingSystems].sort() : [undefined];
+    const pulls = oses.map((os) => {
+      const suffix = (r: ImageRef) => (os === undefined ? r : { ...r, tag: `${r.tag ?? ""}-${os}` });
+      return {
+        source: formatImageRef(suffix(source)),
+        resolved: formatImageRef(suffix(resolved)),
+        ...(os !== undefined ? { nodeOs: os } : {}),
+      };
+    });
+    return { id: entry.id, source, resolved, pulls, bindings: entry.bindings, runtimeOnly: entry.runtimeOnly, why: entry.why };
+  });
+
+  const charts: ResolvedChart[] = sel.charts.map((entry) => ({
+    id: entry.id,
+    version: versions[entry.release],
+    source: entry.source,
+    location: resolveChart(entry.source, registry),
+    namespace: entry.namespace,
+  }));
+
+  const manifests: ResolvedManifest[] = sel.manifests.map((entry) => {
+    const version = versions[entry.release];
+    const asset = entry.asset(version);
+    const sourceUrl = manifestUrl(entry, version);
+    const sha256 = c.catalog.manifestSha256[entry.id] ?? entry.sha256[version];
+    return {
+      id: entry.id,
+      version,
+      asset,
+      sourceUrl,
+      location: resolveManifest({ id: entry.id, version, asset, url: sourceUrl }, registry),
+      ...(sha256 !== undefined ? { sha256 } : {}),
+    };
+  });
+
+  const on = (id: ChartId) => charts.some((ch) => ch.id === id);
+  return {
+    stack,
+    tier: c.tier,
+    kubernetesVersion: c.kubernetesVersion,
+    provider: {
+      name: "k8s",
+      clusterIdentifier: c.cluster.identifier ?? stack,
+      ...(c.cluster.context !== undefined ? { context: c.cluster.context } : {}),
+      ...(c.cluster.kubeconfigPath !== undefined ? { kubeconfigPath: c.cluster.kubeconfigPath } : {}),
+      kubeconfigFromSecret: provided.kubeconfig.provided,
+    },
+    registry,
+    ...(c.registry.mode === "mirrored" && c.registry.username !== undefined ? { pullSecretName: c.registry.pullSecretName } : {}),
+    versions,
+    components: {
+      agentSandbox: true,
+      openshell: true,
+      cloudnativePg: on("cloudnativePg"),
+      gpuOperator: on("gpuOperator"),
+      csiDriverNfs: on("csiDriverNfs"),
+      cephCsi: on("cephCsiCephfs"),
+    },
+    charts,
+    manifests,
+    images,
+    secrets: neededSecrets(c, provided),
+    config: c,
+  };
+}

@@ -1,0 +1,177 @@
+/**
+ * Runs a Pulumi program under the mock engine and records every resource it
+ * registers: type, name, inputs (secrets marked), parent, provider and the
+ * resource options the engine sees (dependsOn, protect, ignoreChanges).
+ * Any invoke the test did not allow throws, so a program that would call out
+ * to a cluster or a cloud API fails here instead of in a user's preview.
+ *
+ * Mocks cannot show what a real engine would plan (URN changes, diffs,
+ * provider-side rendering such as helm.v4.Chart children); tests assert the
+ * inputs the program passes, which are its contract.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfigMap } from "./stackConfig";
+
+/** The property that marks a serialized secret value. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VAL = "1b47061264138c4ac30d75fd1eb44270";
+
+export interface Registered {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly custom: boolean;
+  readonly parent: string;
+  readonly provider: string;
+  /** Inputs with secret values unwrapped. */
+  readonly inputs: Record<string, unknown>;
+  /** Inputs as the engine received them (secrets still wrapped). */
+  readonly rawInputs: Record<string, unknown>;
+  /** JSON paths (`a.b[0]`) of secret inputs. */
+  readonly secretPaths: readonly string[];
+  readonly dependsOn: readonly string[];
+  readonly protect: boolean;
+  readonly ignoreChanges: readonly string[];
+}
+
+export interface Evaluation {
+  readonly resources: readonly Registered[];
+  readonly outputs: Record<string, unknown>;
+  readonly invokes: readonly string[];
+}
+
+export interface EvaluateOptions {
+  readonly stack: StackConfigMap & { readonly stack: string };
+  /** Loads the program; called after mocks and config are in place. */
+  readonly program: () => Promise<Record<string, unknown>>;
+  /** Invoke tokens the program may call, with their results. */
+  readonly invokes?: Readonly<Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>>;
+  readonly preview?: boolean;
+}
+
+function isSecretWrapper(v: unknown): v is { value: unknown } {
+  return typeof v === "object" && v !== null && (v as Record<string, unknown>)[SECRET_SIG] === SECRET_VAL;
+}
+
+/** Unwraps secret markers and collects their paths. */
+export function unwrapSecrets(value: unknown, path = "", paths: string[] = []): unknown {
+  if (isSecretWrapper(value)) {
+    paths.push(path);
+    return unwrapSecrets(value.value, path, paths);
+  }
+  if (Array.isArray(value)) return value.map((v, i) => unwrapSecrets(v, `${path}[${i}]`, paths));
+  if (typeof value === "object" && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = unwrapSecrets(v, path === "" ? k : `${path}.${k}`, paths);
+    return out;
+  }
+  return value;
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProvider(): string;
+  getDependenciesList(): string[];
+  getProtect(): boolean;
+  getIgnorechangesList(): string[];
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+interface MonitorLike {
+  registerResource(req: RegisterRequest, cb: (err: unknown, res: { getUrn(): string } | undefined) => void): Promise<void>;
+}
+
+/** Evaluates a program under mocks. Each call starts from a clean runtime. */
+export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
+  const resources: Registered[] = [];
+  const invokes: string[] = [];
+  const allowed = opts.invokes ?? {};
+
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => ({ id: args.custom === true ? `${args.name}-id` : undefined, state: { ...args.inputs } }),
+      call: (args) => {
+        invokes.push(args.token);
+        const handler = allowed[args.token];
+        if (handler === undefined) throw new Error(`unexpected invoke ${args.token}`);
+        return handler(args.inputs as Record<string, unknown>);
+      },
+    },
+    opts.stack.project,
+    opts.stack.stack,
+    opts.preview ?? false,
+  );
+  pulumi.runtime.setAllConfig(opts.stack.config, opts.stack.secretKeys);
+
+  const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
+  const original = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) =>
+    original(req, (err, res) => {
+      if (err === null || err === undefined) {
+        const rawInputs = req.getObject()?.toJavaScript() ?? {};
+        const secretPaths: string[] = [];
+        const inputs = unwrapSecrets(rawInputs, "", secretPaths) as Record<string, unknown>;
+        resources.push({
+          type: req.getType(),
+          name: req.getName(),
+          urn: res?.getUrn() ?? "",
+          custom: req.getCustom(),
+          parent: req.getParent(),
+          provider: req.getProvider(),
+          inputs,
+          rawInputs,
+          secretPaths,
+          dependsOn: req.getDependenciesList(),
+          protect: req.getProtect(),
+          ignoreChanges: req.getIgnorechangesList(),
+        });
+      }
+      cb(err, res);
+    });
+
+  let exported: Record<string, unknown> = {};
+  await pulumi.runtime.runInPulumiStack(async () => {
+    exported = await opts.program();
+    return exported;
+  });
+  await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+
+  const outputs: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(exported)) {
+    outputs[k] = pulumi.Output.isInstance(v) ? await unwrapOutput(v) : v;
+  }
+  return { resources, outputs, invokes };
+}
+
+/** Resolves an Output's value (mocks always know it), secret or not. */
+export function unwrapOutput<T>(o: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => o.apply((v) => resolve(v)));
+}
+
+/** Whether an Output is secret. */
+export function isSecretOutput(o: pulumi.Output<unknown>): Promise<boolean> {
+  return (o as unknown as { isSecret: Promise<boolean> }).isSecret;
+}
+
+// ---------------------------------------------------------------- lookups
+
+export function byType(ev: Evaluation, type: string): Registered[] {
+  return ev.resources.filter((r) => r.type === type);
+}
+
+export function find(ev: Evaluation, type: string, name: string): Registered {
+  const hits = ev.resources.filter((r) => r.type === type && r.name === name);
+  if (hits.length !== 1) {
+    const seen = ev.resources.map((r) => `${r.type} ${r.name}`).join("\n  ");
+    throw new Error(`expected exactly one ${type} named ${name}, found ${hits.length}; registered:\n  ${seen}`);
+  }
+  return hits[0]!;
+}
+
+/** `type name` lines, sorted: the shape of a graph at a glance. */
+export function inventoryOf(ev: Evaluation): string[] {
+  return ev.resources.map((r) => `${r.type} ${r.name}`).sort();
+}
