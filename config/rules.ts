@@ -3,7 +3,6 @@
  * sections it reads and runs only when those parsed, so one bad section does
  * not hide the errors of another.
  */
-import { CLOUDNATIVEPG_PAIRS, checkReleaseVersion, type ReleaseId } from "../catalog/artifacts";
 import { selectArtifacts } from "../catalog/selection";
 import { kubernetesAtLeast } from "../catalog/versions";
 import { parseImageRef } from "../registry/imageRef";
@@ -140,28 +139,6 @@ const RULES: readonly Rule[] = [
         .map(([id]) =>
           issue(["catalog", "images", id, "tag"], `"latest" is not allowed in the ${c.tier} tier (pin a version, or set relaxations.latestTags to true)`),
         );
-    },
-  },
-  {
-    needs: ["catalog"],
-    check: (c) => {
-      const out: ConfigIssue[] = [];
-      for (const [id, version] of Object.entries(c.catalog.versions)) {
-        const why = checkReleaseVersion(id as ReleaseId, version);
-        if (why !== undefined) out.push(issue(["catalog", "versions", id], why));
-      }
-      const chart = c.catalog.versions["cloudnativePg"];
-      if (chart !== undefined && c.catalog.versions["cloudnativePgOperator"] === undefined && CLOUDNATIVEPG_PAIRS[chart] === undefined) {
-        out.push(
-          issue(
-            ["catalog", "versions", "cloudnativePgOperator"],
-            `required when catalog.versions.cloudnativePg is ${chart} (known chart/operator pairs: ${Object.entries(CLOUDNATIVEPG_PAIRS)
-              .map(([a, b]) => `${a}/${b}`)
-              .join(", ")})`,
-          ),
-        );
-      }
-      return out;
     },
   },
   {

@@ -6,7 +6,7 @@
  * settings are NOT here: they never pass through zod (see `secrets.ts`).
  */
 import { z } from "zod";
-import { IMAGE_IDS, RELEASES, type ManifestId, type ReleaseId } from "../catalog/artifacts";
+import { CLOUDNATIVEPG_PAIRS, IMAGE_IDS, RELEASES, checkReleaseVersion, type ManifestId, type ReleaseId } from "../catalog/artifacts";
 
 export const TIERS = ["dev", "staging", "prod"] as const;
 export type Tier = (typeof TIERS)[number];
@@ -38,10 +38,11 @@ const host = z.string().regex(/^[A-Za-z0-9.-]+(:[0-9]{1,5})?$/, "must be a host 
 const httpUrl = z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, "must be an http:// or https:// URL");
 const tag = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be an image tag");
 const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/, "must be sha256:<64 hex digits>");
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lower-case hex digits");
-
 export const RELEASE_IDS = Object.keys(RELEASES) as ReleaseId[];
 export const MANIFEST_IDS: readonly ManifestId[] = ["agent-sandbox", "agent-sandbox-with-extensions"];
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lower-case hex digits");
+
 
 export const ClusterSchema = strict({
   /** kubeconfig context; unset = the kubeconfig's current context. */
@@ -86,7 +87,22 @@ export const ImageOverrideSchema = strict({
 
 export const CatalogSchema = strict({
   /** Release id → version (see README "Pinned versions"). */
-  versions: recordOf(RELEASE_IDS, z.string().min(1), "release"),
+  versions: recordOf(RELEASE_IDS, z.string().min(1), "release").superRefine((rec, ctx) => {
+    for (const [id, version] of Object.entries(rec)) {
+      const why = RELEASE_IDS.includes(id as ReleaseId) ? checkReleaseVersion(id as ReleaseId, version) : undefined;
+      if (why !== undefined) ctx.addIssue({ code: "custom", path: [id], message: why });
+    }
+    // The operator image must match the chart; known pairs follow automatically.
+    const chart = rec["cloudnativePg"];
+    if (chart !== undefined && rec["cloudnativePgOperator"] === undefined && CLOUDNATIVEPG_PAIRS[chart] === undefined) {
+      const pairs = Object.entries(CLOUDNATIVEPG_PAIRS).map(([a, b]) => `${a}/${b}`);
+      ctx.addIssue({
+        code: "custom",
+        path: ["cloudnativePgOperator"],
+        message: `required when catalog.versions.cloudnativePg is ${chart} (known chart/operator pairs: ${pairs.join(", ")})`,
+      });
+    }
+  }),
   /** Image id → tag and/or digest. */
   images: recordOf(IMAGE_IDS, ImageOverrideSchema, "image"),
   /** Manifest id → sha256 of the asset for the pinned version. */

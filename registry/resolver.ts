@@ -64,10 +64,18 @@ function joinPath(...parts: string[]): string {
   return parts.filter((p) => p.length > 0).join("/");
 }
 
+/**
+ * The path segment a source registry gets under a `prefix` mirror. A port
+ * cannot appear in a repository path, so `host:5000` becomes `host_5000`.
+ */
+export function registrySegment(registry: string): string {
+  return registry.replace(":", "_");
+}
+
 /** Maps a (registry, repository) pair onto the mirror. */
 function mirrorLocation(registry: string, repository: string, m: MirrorSettings): { registry: string; repository: string } {
   if (m.layout === "prefix") {
-    return { registry: m.host, repository: joinPath(m.pathPrefix, registry, repository) };
+    return { registry: m.host, repository: joinPath(m.pathPrefix, registrySegment(registry), repository) };
   }
   const target = m.registries[registry];
   if (target === undefined) {

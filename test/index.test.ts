@@ -92,3 +92,27 @@ describe("stack outputs", () => {
     ]);
   });
 });
+
+describe("secrets", () => {
+  it("prod without its secret settings fails naming both", async () => {
+    vi.resetModules();
+    const failure = await evaluate({
+      stack: { ...exampleStackConfig("prod"), stack: "prod" },
+      program: async () => ({ ...(await import("../index")) }),
+    }).then(
+      () => undefined,
+      (err: unknown) => err as Error,
+    );
+    expect(failure?.message.split("\n").slice(0, 3)).toEqual([
+      'stack "prod" has 2 configuration errors:',
+      '  - inferenceApiKey: required when inference.provider is "nvidia-nim"; set it with `pulumi config set --secret inferenceApiKey <value>`',
+      "  - registryPassword: required when registry.username is set; set it with `pulumi config set --secret registryPassword <value>`",
+    ]);
+  });
+
+  it("no secret fixture value appears in any registered input or output of prod", async () => {
+    const ev = await run("prod");
+    const everything = JSON.stringify({ r: ev.resources.map((r) => r.rawInputs), o: ev.outputs });
+    for (const value of Object.values(EXAMPLE_SECRETS["prod"]!)) expect(everything).not.toContain(value);
+  });
+});

@@ -84,6 +84,17 @@ interface MonitorLike {
   registerResource(req: RegisterRequest, cb: (err: unknown, res: { getUrn(): string } | undefined) => void): Promise<void>;
 }
 
+/** The program threw; `resources` holds what it registered before that. */
+export class EvaluationError extends Error {
+  constructor(
+    readonly cause: unknown,
+    readonly resources: readonly Registered[],
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = "EvaluationError";
+  }
+}
+
 /** Evaluates a program under mocks. Each call starts from a clean runtime. */
 export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
   const resources: Registered[] = [];
@@ -133,11 +144,17 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
     });
 
   let exported: Record<string, unknown> = {};
+  let failure: unknown;
   await pulumi.runtime.runInPulumiStack(async () => {
-    exported = await opts.program();
+    try {
+      exported = await opts.program();
+    } catch (err) {
+      failure = err;
+    }
     return exported;
   });
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  if (failure !== undefined) throw new EvaluationError(failure, resources);
 
   const outputs: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(exported)) {

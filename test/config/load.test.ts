@@ -1,0 +1,318 @@
+import { describe, expect, it } from "vitest";
+import { TIER_DEFAULTS, deepMerge } from "../../config/defaults";
+import { ConfigError } from "../../config/errors";
+import { resolveConfig } from "../../config/load";
+import { NO_SECRETS, type SecretKey, type SecretPresenceMap } from "../../config/secrets";
+
+const provided = (...keys: SecretKey[]): SecretPresenceMap => ({
+  ...NO_SECRETS,
+  ...Object.fromEntries(keys.map((k) => [k, { provided: true, encrypted: true }])),
+});
+
+function errorOf(values: Record<string, unknown>, secrets: SecretPresenceMap = NO_SECRETS, stack = "test"): string {
+  try {
+    resolveConfig({ stack, values, secrets });
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+const FOOTER =
+  'Fix them with `pulumi config set --path <key> <value>` (secrets with --secret); README "Configuration reference" lists every key.';
+
+const mirror = {
+  mode: "mirrored",
+  host: "harbor.example.internal",
+  pathPrefix: "mirror",
+  manifestBaseUrl: "https://files.example.internal/m",
+};
+
+describe("tier defaults", () => {
+  it("dev: the tier defaults with the stack's two required keys", () => {
+    const c = resolveConfig({ stack: "dev", values: { tier: "dev", kubernetesVersion: "1.34" }, secrets: NO_SECRETS });
+    expect(c).toEqual({ tier: "dev", kubernetesVersion: "1.34", ...TIER_DEFAULTS.dev });
+    expect(c.database.engine).toBe("sqlite");
+    expect(c.gateway.replicas).toBe(1);
+    expect(c.gpu.enabled).toBe(false);
+    expect(c.policies.profile).toBe("relaxed");
+  });
+
+  it.each([
+    ["staging", 2, "postgres", 2, "10Gi"],
+    ["prod", 3, "postgres", 3, "20Gi"],
+  ] as const)("%s: %i gateway replicas on %s with %i instances of %s", (tier, replicas, engine, instances, size) => {
+    const c = resolveConfig({ stack: tier, values: { tier, kubernetesVersion: "1.33" }, secrets: NO_SECRETS });
+    expect([c.gateway.replicas, c.database.engine, c.database.instances, c.database.storageSize, c.policies.profile]).toEqual([
+      replicas,
+      engine,
+      instances,
+      size,
+      "strict",
+    ]);
+  });
+
+  it("stack settings merge over the tier: objects key by key, lists replace", () => {
+    const c = resolveConfig({
+      stack: "prod",
+      values: {
+        tier: "prod",
+        kubernetesVersion: "1.33",
+        database: { storageSize: "50Gi" },
+        gpu: { enabled: true, nodeOperatingSystems: ["rhel9.4"] },
+      },
+      secrets: NO_SECRETS,
+    });
+    expect(c.database).toEqual({ engine: "postgres", instances: 3, storageSize: "50Gi", backup: { enabled: false } });
+    expect(c.gpu.nodeOperatingSystems).toEqual(["rhel9.4"]);
+    expect(c.gpu.driver).toBe(true);
+  });
+
+  it("deepMerge replaces arrays and scalars and merges objects", () => {
+    expect(deepMerge({ a: { b: 1, c: [1, 2] }, d: 1 }, { a: { c: [3] }, e: 2 })).toEqual({ a: { b: 1, c: [3] }, d: 1, e: 2 });
+    expect(deepMerge({ a: { b: 1 } }, { a: "x" })).toEqual({ a: "x" });
+    expect(deepMerge({ a: 1 }, undefined)).toEqual({ a: 1 });
+  });
+});
+
+describe("one error naming every bad key", () => {
+  it("missing required keys and an unknown tier", () => {
+    expect(errorOf({ tier: "qa" })).toBe(
+      [
+        'stack "test" has 2 configuration errors:',
+        "  - kubernetesVersion: required (every stack sets it; see Pulumi.<stack>.yaml)",
+        '  - tier: got "qa"; allowed: dev, staging, prod',
+        FOOTER,
+      ].join("\n"),
+    );
+  });
+
+  it("typos at the top level and nested, with the allowed keys", () => {
+    expect(errorOf({ tier: "dev", kubernetesVersion: "1.33", gatway: { replicas: 2 }, registry: { mirro: "x" } })).toBe(
+      [
+        'stack "test" has 2 configuration errors:',
+        "  - gatway: unknown key; allowed keys: agentSandbox, backupAccessKeyId, backupSecretAccessKey, catalog, cephUserKey, cluster, database, gateway, gpu, inference, inferenceApiKey, kubeconfig, kubernetesVersion, policies, registry, registryPassword, relaxations, storage, tier",
+        "  - registry.mirro: unknown key; allowed keys: mode, host, layout, pathPrefix, registries, scheme, username, pullSecretName, chartRepositories, manifestBaseUrl, manifestDir",
+        FOOTER,
+      ].join("\n"),
+    );
+  });
+
+  it("wrong types, ranges and formats", () => {
+    expect(
+      errorOf({
+        tier: "staging",
+        kubernetesVersion: "1.33",
+        gateway: { replicas: "2", namespace: "OpenShell" },
+        database: { instances: 0, storageSize: "10 GB" },
+        registry: { mode: "offline" },
+      }),
+    ).toBe(
+      [
+        'stack "test" has 5 configuration errors:',
+        "  - database.instances: must be at least 1, got number 0",
+        '  - database.storageSize: must be a Kubernetes quantity such as 10Gi, got "10 GB"',
+        '  - gateway.namespace: must be a Kubernetes namespace name (lower-case letters, digits, -), got "OpenShell"',
+        '  - gateway.replicas: expected number, got "2"',
+        '  - registry.mode: got "offline"; allowed: online, mirrored',
+        FOOTER,
+      ].join("\n"),
+    );
+  });
+
+  it("gateway replicas > 1 need Postgres", () => {
+    expect(errorOf({ tier: "dev", kubernetesVersion: "1.33", gateway: { replicas: 3 } })).toBe(
+      [
+        'stack "test" has 1 configuration error:',
+        '  - gateway.replicas: 3 replicas need database.engine "postgres"; with "sqlite" the gateway runs exactly 1 replica',
+        FOOTER,
+      ].join("\n"),
+    );
+  });
+
+  it("mirrored mode needs a host and a manifest location", () => {
+    expect(errorOf({ tier: "prod", kubernetesVersion: "1.33", registry: { mode: "mirrored" } })).toBe(
+      [
+        'stack "test" has 2 configuration errors:',
+        '  - registry.host: required when registry.mode is "mirrored"',
+        '  - registry.manifestBaseUrl: required when registry.mode is "mirrored" (or set registry.manifestDir for a local directory)',
+        FOOTER,
+      ].join("\n"),
+    );
+  });
+
+  it("online mode refuses mirror-only settings instead of ignoring them", () => {
+    expect(errorOf({ tier: "dev", kubernetesVersion: "1.33", registry: { host: "harbor.example.internal", username: "robot" } }, provided("registryPassword"))).toBe(
+      [
+        'stack "test" has 2 configuration errors:',
+        '  - registry.host: only used when registry.mode is "mirrored" (it is "online")',
+        '  - registry.username: only used when registry.mode is "mirrored" (it is "online")',
+        FOOTER,
+      ].join("\n"),
+    );
+  });
+
+  it("staging forbids latest tags and plain-HTTP mirrors unless relaxed by name", () => {
+    const values = {
+      tier: "staging",
+      kubernetesVersion: "1.33",
+      registry: { ...mirror, scheme: "http", chartRepositories: { "https://helm.ngc.nvidia.com/nvidia": "http://charts.lab/ngc" } },
+      catalog: { images: { "openshell.sandboxBase": { tag: "latest" } } },
+    };
+    expect(errorOf(values)).toBe(
+      [
+        'stack "test" has 3 configuration errors:',
+        '  - catalog.images["openshell.sandboxBase"].tag: "latest" is not allowed in the staging tier (pin a version, or set relaxations.latestTags to true)',
+        '  - registry.chartRepositories["https://helm.ngc.nvidia.com/nvidia"]: plain HTTP is not allowed in the staging tier (use https, or set relaxations.plainHttpMirror to true)',
+        "  - registry.scheme: plain HTTP is not allowed in the staging tier (use https, or set relaxations.plainHttpMirror to true)",
+        FOOTER,
+      ].join("\n"),
+    );
+    const relaxed = resolveConfig({
+      stack: "test",
+      values: { ...values, relaxations: { latestTags: true, plainHttpMirror: true } },
+      secrets: NO_SECRETS,
+    });
+    expect(relaxed.catalog.images["openshell.sandboxBase"]).toEqual({ tag: "latest" });
+  });
+
+  it("dev may use latest and plain HTTP without a relaxation", () => {
+    const c = resolveConfig({
+      stack: "dev",
+      values: {
+        tier: "dev",
+        kubernetesVersion: "1.33",
+        registry: { ...mirror, scheme: "http" },
+        catalog: { images: { "openshell.sandboxBase": { tag: "latest" } } },
+      },
+      secrets: NO_SECRETS,
+    });
+    expect(c.registry.scheme).toBe("http");
+  });
+
+  it("the perRegistry layout must map every source registry the stack pulls from", () => {
+    expect(
+      errorOf({
+        tier: "prod",
+        kubernetesVersion: "1.33",
+        registry: { ...mirror, pathPrefix: "", layout: "perRegistry", registries: { "ghcr.io": "harbor.example.internal/ghcr-proxy", "nvcr.io": "bad host/x" } },
+      }),
+    ).toBe(
+      [
+        'stack "test" has 2 configuration errors:',
+        "  - registry.registries: no mirror location for cloudnative-pg.github.io, registry.k8s.io; the perRegistry layout needs one for every source registry this stack pulls from",
+        '  - registry.registries["nvcr.io"]: "bad host" is not a registry host; expected host[:port][/path]',
+        FOOTER,
+      ].join("\n"),
+    );
+  });
+
+  it("version overrides are checked against the supported range and shape", () => {
+    expect(
+      errorOf({
+        tier: "dev",
+        kubernetesVersion: "1.33",
+        catalog: { versions: { agentSandbox: "v1.0.3", openshell: "v0.0.111", helm: "3" }, images: { "gpu.driver": { tag: "1" } } },
+      }),
+    ).toBe(
+      [
+        'stack "test" has 4 configuration errors:',
+        "  - catalog.images[\"gpu.driver\"]: unknown image; allowed: " +
+          "agentSandbox.controller, cephCsi.plugin, cephCsi.provisioner, cephCsi.registrar, cephCsi.resizer, cephCsi.snapshotter, cloudnativePg.operator, cloudnativePg.postgres, csiDriverNfs.livenessProbe, csiDriverNfs.nfs, csiDriverNfs.nodeDriverRegistrar, csiDriverNfs.provisioner, csiDriverNfs.resizer, csiDriverNfs.snapshotController, csiDriverNfs.snapshotter, gpuOperator.ccManager, gpuOperator.dcgm, gpuOperator.dcgmExporter, gpuOperator.devicePlugin, gpuOperator.draDriver, gpuOperator.driver, gpuOperator.driverManager, gpuOperator.gdrcopy, gpuOperator.gds, gpuOperator.gfd, gpuOperator.kataSandboxDevicePlugin, gpuOperator.migManager, gpuOperator.nfd, gpuOperator.nodeStatusExporter, gpuOperator.operator, gpuOperator.sandboxDevicePlugin, gpuOperator.toolkit, gpuOperator.validator, gpuOperator.vfioManager, gpuOperator.vfioManagerDriverManager, gpuOperator.vgpuDeviceManager, gpuOperator.vgpuManagerDriverManager, openshell.gateway, openshell.sandboxBase, openshell.supervisor",
+        "  - catalog.versions.agentSandbox: v1.0.3 is outside the supported range v0.5.2 <= version < v1.0.0 (OpenShell needs the v1beta1 Sandbox API (v0.5+), v0.5.0-v0.5.1 wipe claim status on upgrade, and v1.0 drops v1alpha1 and needs a storedVersions migration this installer does not run)",
+        "  - catalog.versions.helm: unknown release; allowed: agentSandbox, cephCsi, cloudnativePg, cloudnativePgOperator, csiDriverNfs, gpuOperator, openshell",
+        '  - catalog.versions.openshell: "v0.0.111" is not a version of the form X.Y.Z (no leading v)',
+        FOOTER,
+      ].join("\n"),
+    );
+  });
+
+  it("version values are checked once the keys are known", () => {
+    expect(
+      errorOf({ tier: "dev", kubernetesVersion: "1.33", catalog: { versions: { agentSandbox: "v1.0.3", openshell: "v0.0.111", cloudnativePg: "0.30.0" } } }),
+    ).toBe(
+      [
+        'stack "test" has 3 configuration errors:',
+        "  - catalog.versions.agentSandbox: v1.0.3 is outside the supported range v0.5.2 <= version < v1.0.0 (OpenShell needs the v1beta1 Sandbox API (v0.5+), v0.5.0-v0.5.1 wipe claim status on upgrade, and v1.0 drops v1alpha1 and needs a storedVersions migration this installer does not run)",
+        "  - catalog.versions.cloudnativePgOperator: required when catalog.versions.cloudnativePg is 0.30.0 (known chart/operator pairs: 0.26.1/1.27.1, 0.27.1/1.28.1, 0.28.3/1.29.1, 0.29.0/1.30.0)",
+        '  - catalog.versions.openshell: "v0.0.111" is not a version of the form X.Y.Z (no leading v)',
+        FOOTER,
+      ].join("\n"),
+    );
+  });
+
+  it.each([
+    ["1.29", "1.29 is not supported; allowed: 1.30 or newer"],
+    ["1.3", "1.3 is not supported; allowed: 1.30 or newer (quote it in YAML: an unquoted 1.30 reads as 1.3)"],
+    ["latest", 'must be a Kubernetes version such as 1.33, got "latest"'],
+  ])("kubernetesVersion %s", (version, message) => {
+    expect(errorOf({ tier: "dev", kubernetesVersion: version })).toBe(
+      ['stack "test" has 1 configuration error:', `  - kubernetesVersion: ${message}`, FOOTER].join("\n"),
+    );
+  });
+});
+
+describe("secret settings", () => {
+  it("a mirror user needs its password, an inference provider its key and endpoint", () => {
+    expect(
+      errorOf({
+        tier: "prod",
+        kubernetesVersion: "1.33",
+        registry: { ...mirror, username: "robot$pull" },
+        inference: { provider: "nvidia-nim" },
+      }),
+    ).toBe(
+      [
+        'stack "test" has 3 configuration errors:',
+        '  - inference.endpoint: required when inference.provider is "nvidia-nim"',
+        '  - inferenceApiKey: required when inference.provider is "nvidia-nim"; set it with `pulumi config set --secret inferenceApiKey <value>`',
+        "  - registryPassword: required when registry.username is set; set it with `pulumi config set --secret registryPassword <value>`",
+        FOOTER,
+      ].join("\n"),
+    );
+  });
+
+  it("a secret stored in plain text is refused, and an unused one is reported", () => {
+    const secrets: SecretPresenceMap = { ...NO_SECRETS, registryPassword: { provided: true, encrypted: false }, cephUserKey: { provided: true, encrypted: true } };
+    expect(errorOf({ tier: "dev", kubernetesVersion: "1.33" }, secrets)).toBe(
+      [
+        'stack "test" has 3 configuration errors:',
+        '  - cephUserKey: set, but storage.cephfs.mode is "none" (only "standalone" uses it)',
+        "  - registry.username: required when the secret registryPassword is set",
+        "  - registryPassword: is stored in plain text; set it with `pulumi config set --secret registryPassword <value>`",
+        FOOTER,
+      ].join("\n"),
+    );
+  });
+
+  it("backups need Postgres, a store and both credentials", () => {
+    expect(errorOf({ tier: "dev", kubernetesVersion: "1.33", database: { backup: { enabled: true } } }, provided("backupAccessKeyId"))).toBe(
+      [
+        'stack "test" has 4 configuration errors:',
+        "  - backupSecretAccessKey: required when database.backup.enabled is true; set it with `pulumi config set --secret backupSecretAccessKey <value>`",
+        "  - database.backup.destinationPath: required when database.backup.enabled is true",
+        '  - database.backup.enabled: backups need database.engine "postgres" (it is "sqlite")',
+        "  - database.backup.endpointUrl: required when database.backup.enabled is true",
+        FOOTER,
+      ].join("\n"),
+    );
+  });
+
+  it("a complete prod configuration with its secrets resolves", () => {
+    const c = resolveConfig({
+      stack: "prod",
+      values: {
+        tier: "prod",
+        kubernetesVersion: "1.34",
+        registry: { ...mirror, username: "robot$pull" },
+        inference: { provider: "openai-compatible", endpoint: "https://llm.example.internal/v1" },
+        storage: { cephfs: { mode: "standalone" } },
+        database: { backup: { enabled: true, endpointUrl: "https://s3.example.internal", destinationPath: "s3://backups/openshell" } },
+      },
+      secrets: provided("registryPassword", "inferenceApiKey", "cephUserKey", "backupAccessKeyId", "backupSecretAccessKey"),
+    });
+    expect(c.registry.username).toBe("robot$pull");
+    expect(c.database.backup).toEqual({ enabled: true, endpointUrl: "https://s3.example.internal", destinationPath: "s3://backups/openshell" });
+  });
+});
