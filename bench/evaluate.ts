@@ -1,0 +1,59 @@
+/**
+ * `npm run bench`: how long the program takes to evaluate under the mock
+ * engine, per example stack, beside a one-resource baseline program.
+ * Figures only; nothing here is a test. Each run re-loads the program's
+ * modules so that configuration, plan and registrations are all counted.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { join } from "node:path";
+import { evaluate } from "../test/harness/mocks";
+import { EXAMPLE_SECRETS, EXAMPLE_STACKS, exampleStackConfig } from "../test/harness/stackConfig";
+
+const ROOT = join(__dirname, "..");
+const RUNS = Number(process.env["BENCH_RUNS"] ?? 15);
+
+/** Forgets the project's own modules (not node_modules) so the next require re-runs them. */
+function forgetProjectModules(): void {
+  for (const key of Object.keys(require.cache)) {
+    if (key.startsWith(ROOT) && !key.includes("node_modules")) delete require.cache[key];
+  }
+}
+
+async function time(program: () => Promise<Record<string, unknown>>, stack: string): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < RUNS + 2; i++) {
+    forgetProjectModules();
+    const start = process.hrtime.bigint();
+    await evaluate({ stack: { ...exampleStackConfig(stack, EXAMPLE_SECRETS[stack]), stack }, program });
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    if (i >= 2) samples.push(ms); // two warm-up runs
+  }
+  return samples.sort((a, b) => a - b);
+}
+
+const median = (xs: number[]) => xs[Math.floor(xs.length / 2)]!;
+
+async function main(): Promise<void> {
+  const baseline = await time(async () => {
+    const res = new pulumi.CustomResource("bench:index:Baseline", "baseline", {});
+    return { urn: res.urn };
+  }, "dev");
+  const rows: [string, number[]][] = [["baseline (1 resource)", baseline]];
+  for (const stack of EXAMPLE_STACKS) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    rows.push([stack, await time(async () => ({ ...(require("../index") as Record<string, unknown>) }), stack)]);
+  }
+  const base = median(baseline);
+  console.log(`mock-engine evaluation, ${RUNS} runs each after 2 warm-ups (ms)`);
+  console.log("| program | min | median | median / baseline |");
+  console.log("|---|---:|---:|---:|");
+  for (const [name, xs] of rows) {
+    console.log(`| ${name} | ${xs[0]!.toFixed(1)} | ${median(xs).toFixed(1)} | ${(median(xs) / base).toFixed(2)}x |`);
+  }
+  console.log("target once the platform is complete: prod median under 1500 ms on a 2-core machine");
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,107 @@
+/**
+ * The configuration reference: one line of documentation per key, and the
+ * README table rendered from the schema and the tier defaults (so the table
+ * cannot drift: a test compares README with `renderConfigTable()`).
+ */
+import { z } from "zod";
+import { TIER_DEFAULTS } from "./defaults";
+import { ConfigSchema, TIERS } from "./schema";
+import { SECRET_KEYS } from "./secrets";
+
+export const KEY_DOCS: Readonly<Record<string, string>> = {
+  tier: "Environment tier supplying every default below: `dev`, `staging` or `prod`. Required.",
+  kubernetesVersion: 'Kubernetes version of the cluster, quoted (`"1.34"`); 1.30 or newer. Required.',
+  "cluster.context": "kubeconfig context; unset uses the current context.",
+  "cluster.kubeconfigPath": "kubeconfig file; unset uses `$KUBECONFIG` or `~/.kube/config`. Or set the secret `kubeconfig`.",
+  "cluster.identifier": "Stable cluster identity; the provider (and every resource) is replaced only when it changes. Unset = the stack name.",
+  "registry.mode": "`online` pulls from the public registries; `mirrored` pulls every image, chart and manifest from the mirror.",
+  "registry.host": "Mirror registry host (`harbor.example.internal[:port]`). Required when mirrored.",
+  "registry.layout": "`prefix`: `<host>/<pathPrefix>/<source-registry>/<path>`; `perRegistry`: each source registry maps to its own location (Harbor proxy-cache projects).",
+  "registry.pathPrefix": "Path under the host for the `prefix` layout (`mirror`).",
+  "registry.registries": 'Source registry → `host[/path]` for the `perRegistry` layout, e.g. `{"ghcr.io": "harbor.example.internal/ghcr-proxy"}`; must cover every source the stack pulls from.',
+  "registry.scheme": "`https`, or `http` (staging/prod need `relaxations.plainHttpMirror`).",
+  "registry.username": "Mirror user; its password is the secret `registryPassword`.",
+  "registry.pullSecretName": "Name of the `kubernetes.io/dockerconfigjson` Secret made in each namespace that pulls from the mirror.",
+  "registry.chartRepositories": "Explicit chart locations: source HTTP repository URL or `oci://` prefix → mirror chart repository URL or `oci://` base.",
+  "registry.manifestBaseUrl": "File server for raw manifests (`<base>/<id>/<version>/<asset>`). Mirrored mode needs this or `manifestDir`.",
+  "registry.manifestDir": "Local directory for raw manifests when the site has no file server.",
+  "catalog.versions": "Release → version overrides (README \"Pinned versions\"), e.g. `{\"openshell\": \"0.0.112\"}`; checked against the supported range.",
+  "catalog.images": 'Image id → `{tag, digest}` overrides, e.g. `{"openshell.sandboxBase": {"digest": "sha256:…"}}`.',
+  "catalog.manifestSha256": "Manifest id → expected sha256 of the asset for the pinned version.",
+  "gateway.namespace": "Namespace of the OpenShell gateway.",
+  "gateway.replicas": "Gateway replicas; more than 1 needs `database.engine: postgres`.",
+  "database.engine": "`sqlite` (one gateway replica) or `postgres` (CloudNativePG).",
+  "database.instances": "Postgres instances (CloudNativePG `spec.instances`).",
+  "database.storageSize": "Postgres volume size.",
+  "database.backup.enabled": "Back up Postgres to an S3-compatible store (credentials: secrets `backupAccessKeyId`, `backupSecretAccessKey`).",
+  "database.backup.endpointUrl": "S3-compatible endpoint URL.",
+  "database.backup.destinationPath": "`s3://bucket/path` for base backups and WAL.",
+  "gpu.enabled": "Install the NVIDIA GPU Operator.",
+  "gpu.driver": "Run the driver container (false when nodes have a host driver).",
+  "gpu.toolkit": "Run the container toolkit.",
+  "gpu.nfd": "Deploy node-feature-discovery (false when NFD already runs).",
+  "gpu.mig": "Run the MIG manager.",
+  "gpu.sandboxWorkloads": "KubeVirt/Kata GPU passthrough operands (vfio, vGPU, sandbox device plugins).",
+  "gpu.nodeOperatingSystems": "Node OS tags the driver image is mirrored for (the operator appends `-<os>` to the driver tag).",
+  "storage.workspaceClass": "RWX StorageClass for sandbox workspaces; unset = the cluster default class.",
+  "storage.databaseClass": "RWO StorageClass for Postgres; unset = the cluster default class.",
+  "storage.nfs.enabled": "Install csi-driver-nfs.",
+  "storage.nfs.snapshots": "Also run its snapshot controller.",
+  "storage.cephfs.mode": "`none`, `rook` (an existing Rook cluster) or `standalone` (ceph-csi chart; secret `cephUserKey`).",
+  "inference.provider": "`none`, `nvidia-nim` or `openai-compatible`; a provider needs `inference.endpoint` and the secret `inferenceApiKey`.",
+  "inference.endpoint": "Inference endpoint URL.",
+  "inference.model": "Default model name.",
+  "policies.profile": "`relaxed` or `strict` policy profile.",
+  "relaxations.latestTags": "Allow `latest` image tags in staging/prod.",
+  "relaxations.plainHttpMirror": "Allow plain-HTTP mirrors, chart repositories and manifest servers in staging/prod.",
+  "agentSandbox.extensions": "Install the agent-sandbox extensions (claims, templates, warm pools); OpenShell does not need them.",
+};
+
+type AnySchema = z.ZodType;
+
+function unwrap(s: AnySchema): AnySchema {
+  let cur = s;
+  while (cur instanceof z.ZodOptional || cur instanceof z.ZodDefault || cur instanceof z.ZodNullable) {
+    cur = (cur as unknown as { unwrap(): AnySchema }).unwrap();
+  }
+  return cur;
+}
+
+/** Leaf key paths of the schema, in declaration order (records and lists are leaves). */
+export function schemaLeaves(schema: AnySchema = ConfigSchema, prefix: string[] = []): string[] {
+  const s = unwrap(schema);
+  if (s instanceof z.ZodObject) {
+    return Object.entries(s.shape as Record<string, AnySchema>).flatMap(([k, v]) => schemaLeaves(v, [...prefix, k]));
+  }
+  return [prefix.join(".")];
+}
+
+function valueAt(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const seg of path.split(".")) {
+    if (typeof cur !== "object" || cur === null) return undefined;
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return cur;
+}
+
+function cell(v: unknown): string {
+  if (v === undefined) return "—";
+  return `\`${typeof v === "string" && v !== "" ? v : JSON.stringify(v)}\``;
+}
+
+/** The Markdown table of every key with its default per tier. */
+export function renderConfigTable(): string {
+  const rows = [
+    `| key | ${TIERS.join(" | ")} | meaning |`,
+    `|---|${TIERS.map(() => "---").join("|")}|---|`,
+  ];
+  for (const path of schemaLeaves()) {
+    const defaults = TIERS.map((t) => (path === "tier" ? "—" : cell(valueAt(TIER_DEFAULTS[t], path))));
+    rows.push(`| \`${path}\` | ${defaults.join(" | ")} | ${KEY_DOCS[path] ?? ""} |`);
+  }
+  for (const [key, text] of Object.entries(SECRET_KEYS)) {
+    rows.push(`| \`${key}\` (secret) | ${TIERS.map(() => "—").join(" | ")} | ${text} |`);
+  }
+  return rows.join("\n");
+}

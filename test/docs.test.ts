@@ -1,0 +1,26 @@
+/** README's generated parts match the code; the configuration reference documents every key. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { KEY_DOCS, renderConfigTable, schemaLeaves } from "../config/reference";
+import { END, START, withTable } from "../scripts/render-docs";
+
+const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
+
+describe("README", () => {
+  it("opens with the deploy command and the test command", () => {
+    const firstBlock = readme.slice(readme.indexOf("```bash"), readme.indexOf("```", readme.indexOf("```bash") + 3));
+    expect(firstBlock).toContain("npm ci && pulumi login --local && pulumi stack select --create dev && pulumi up --stack dev");
+    expect(firstBlock).toContain("npm test");
+  });
+
+  it("has the current configuration table (run `npm run docs` if this fails)", () => {
+    expect(withTable(readme, renderConfigTable())).toBe(readme);
+    expect(readme).toContain(START);
+    expect(readme).toContain(END);
+  });
+
+  it("documents every configuration key, and nothing that is not a key", () => {
+    expect(Object.keys(KEY_DOCS).sort()).toEqual(schemaLeaves().sort());
+  });
+});
