@@ -99,6 +99,7 @@ export class EvaluationError extends Error {
 export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
   const resources: Registered[] = [];
   const invokes: string[] = [];
+  const unexpected: string[] = [];
   const allowed = opts.invokes ?? {};
 
   await pulumi.runtime.setMocks(
@@ -107,7 +108,11 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
       call: (args) => {
         invokes.push(args.token);
         const handler = allowed[args.token];
-        if (handler === undefined) throw new Error(`unexpected invoke ${args.token}`);
+        if (handler === undefined) {
+          // Pulumi drops the message of a failed invoke; remember the token and fail the evaluation below.
+          unexpected.push(args.token);
+          throw new Error(`unexpected invoke ${args.token}`);
+        }
         return handler(args.inputs as Record<string, unknown>);
       },
     },
@@ -154,6 +159,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
     return exported;
   });
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  if (unexpected.length > 0) throw new EvaluationError(new Error(`unexpected invoke ${unexpected.join(", ")}`), resources);
   if (failure !== undefined) throw new EvaluationError(failure, resources);
 
   const outputs: Record<string, unknown> = {};
