@@ -2,12 +2,9 @@ import { describe, expect, it } from "vitest";
 import { TIER_DEFAULTS, deepMerge } from "../../config/defaults";
 import { ConfigError } from "../../config/errors";
 import { resolveConfig } from "../../config/load";
-import { NO_SECRETS, type SecretKey, type SecretPresenceMap } from "../../config/secrets";
+import { NO_SECRETS, type SecretPresenceMap } from "../../config/secrets";
+import { provided } from "../harness/presence";
 
-const provided = (...keys: SecretKey[]): SecretPresenceMap => ({
-  ...NO_SECRETS,
-  ...Object.fromEntries(keys.map((k) => [k, { provided: true, encrypted: true }])),
-});
 
 function errorOf(values: Record<string, unknown>, secrets: SecretPresenceMap = NO_SECRETS, stack = "test"): string {
   try {

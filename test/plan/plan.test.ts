@@ -1,14 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../../config/load";
-import { NO_SECRETS, type SecretKey, type SecretPresenceMap } from "../../config/secrets";
+import { NO_SECRETS, type SecretPresenceMap } from "../../config/secrets";
+import { provided } from "../harness/presence";
 import { buildPlan, type Plan } from "../../plan/plan";
 import { parseImageRef } from "../../registry/imageRef";
 
-const provided = (...keys: SecretKey[]): SecretPresenceMap => ({
-  ...NO_SECRETS,
-  ...Object.fromEntries(keys.map((k) => [k, { provided: true, encrypted: true }])),
-});
 
 function plan(values: Record<string, unknown>, secrets: SecretPresenceMap = NO_SECRETS, stack = "test"): Plan {
   return buildPlan(stack, resolveConfig({ stack, values, secrets }), secrets);
