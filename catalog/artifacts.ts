@@ -221,7 +221,8 @@ export const MANIFESTS: Readonly<Record<ManifestId, ManifestEntry>> = {
     release: "agentSandbox",
     urlPattern: AGENT_SANDBOX_URL,
     asset: () => "sandbox-with-extensions.yaml",
-    sha256: {},
+    // Pinned by a third party and reproduced from the v0.5.6 tag with upstream's release script.
+    sha256: { "v0.5.6": "1696dbb6faded503149b3994badb599df5dcf24d5985466881784f442dd9c3e5" },
     description:
       "agent-sandbox core plus extensions (SandboxClaim/Template/WarmPool CRDs), controller declared once; used instead of the core asset when agentSandbox.extensions is on",
   },

@@ -9,7 +9,7 @@ import type { Config, Tier } from "./schema";
 export type TierDefaults = Omit<Config, "tier" | "kubernetesVersion">;
 
 const common: TierDefaults = {
-  cluster: {},
+  cluster: { featureGates: { imageVolume: false }, openshift: false },
   registry: {
     mode: "online",
     layout: "prefix",
@@ -20,12 +20,33 @@ const common: TierDefaults = {
     chartRepositories: {},
   },
   catalog: { versions: {}, images: {}, manifestSha256: {} },
-  gateway: { namespace: "openshell", replicas: 1 },
+  gateway: {
+    namespace: "openshell",
+    replicas: 1,
+    workspaceSize: "2Gi",
+    userNamespaces: false,
+    resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+    serviceType: "ClusterIP",
+    allowUnauthenticatedUsers: false,
+    oidc: {},
+    grpcRoute: { enabled: false, hostnames: [] },
+  },
+  pki: {
+    keyAlgorithm: "ECDSA-P256",
+    caValidityHours: 87600,
+    certValidityHours: 8760,
+    earlyRenewalHours: 720,
+    extraDnsNames: [],
+    extraIpAddresses: [],
+  },
   database: {
     engine: "sqlite",
+    clusterName: "openshell-db",
+    podAntiAffinity: "none",
+    protect: false,
     instances: 1,
     storageSize: "5Gi",
-    backup: { enabled: false },
+    backup: { enabled: false, schedule: "0 0 2 * * *", retention: "30d" },
   },
   gpu: {
     enabled: false,
@@ -39,7 +60,7 @@ const common: TierDefaults = {
   storage: { nfs: { enabled: false, snapshots: false }, cephfs: { mode: "none" } },
   inference: { provider: "none" },
   policies: { profile: "strict" },
-  relaxations: { latestTags: false, plainHttpMirror: false },
+  relaxations: { latestTags: false, plainHttpMirror: false, unauthenticatedUsers: false },
   agentSandbox: { extensions: false },
 };
 
@@ -47,20 +68,41 @@ export const TIER_DEFAULTS: Readonly<Record<Tier, TierDefaults>> = {
   /** A laptop cluster (kind/k3d/minikube): SQLite, one replica, relaxed policies. */
   dev: {
     ...common,
+    // A laptop has no identity provider: mTLS (port-forward + client certificate) only.
+    gateway: { ...common.gateway, allowUnauthenticatedUsers: true },
     database: { ...common.database, storageSize: "1Gi" },
     policies: { profile: "relaxed" },
   },
   /** Shared pre-production: Postgres-backed, two gateway replicas. */
   staging: {
     ...common,
-    gateway: { ...common.gateway, replicas: 2 },
-    database: { ...common.database, engine: "postgres", instances: 2, storageSize: "10Gi" },
+    gateway: {
+      ...common.gateway,
+      replicas: 2,
+      workspaceSize: "10Gi",
+      resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "2", memory: "2Gi" } },
+    },
+    pki: { ...common.pki, caValidityHours: 43800, certValidityHours: 4380 },
+    database: { ...common.database, engine: "postgres", instances: 2, storageSize: "10Gi", podAntiAffinity: "preferred" },
   },
   /** Production: HA gateway, three Postgres instances. */
   prod: {
     ...common,
-    gateway: { ...common.gateway, replicas: 3 },
-    database: { ...common.database, engine: "postgres", instances: 3, storageSize: "20Gi" },
+    gateway: {
+      ...common.gateway,
+      replicas: 3,
+      workspaceSize: "20Gi",
+      resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "4Gi" } },
+    },
+    pki: { ...common.pki, caValidityHours: 43800, certValidityHours: 2160 },
+    database: {
+      ...common.database,
+      engine: "postgres",
+      instances: 3,
+      storageSize: "20Gi",
+      podAntiAffinity: "required",
+      protect: true,
+    },
   },
 };
 

@@ -3,7 +3,9 @@
  * sections it reads and runs only when those parsed, so one bad section does
  * not hide the errors of another.
  */
+import { CHARTS, RELEASES } from "../catalog/artifacts";
 import { selectArtifacts } from "../catalog/selection";
+import { AGENT_SANDBOX_NAMESPACE } from "../manifests/agentSandbox";
 import { kubernetesAtLeast } from "../catalog/versions";
 import { parseImageRef } from "../registry/imageRef";
 import { checkLocation } from "../registry/resolver";
@@ -218,6 +220,104 @@ const RULES: readonly Rule[] = [
   },
 ];
 
+const OIDC_DEPENDENTS = ["audience", "rolesClaim", "adminRole", "userRole", "caConfigMap"] as const;
+
+const GATEWAY_RULES: readonly Rule[] = [
+  {
+    // OIDC is all or nothing: half a configuration fails at run time, so fail here.
+    needs: ["gateway"],
+    check: (c) => {
+      const o = c.gateway.oidc;
+      const out: ConfigIssue[] = [];
+      if (o.issuer === undefined) {
+        for (const k of OIDC_DEPENDENTS) {
+          if (o[k] !== undefined) out.push(issue(["gateway", "oidc", k], "only used with gateway.oidc.issuer, which is not set"));
+        }
+        return out;
+      }
+      const roles = o.adminRole !== undefined || o.userRole !== undefined;
+      if (roles && o.rolesClaim === undefined) out.push(issue(["gateway", "oidc", "rolesClaim"], "required when gateway.oidc.adminRole or userRole is set"));
+      if (!roles && o.rolesClaim !== undefined) out.push(issue(["gateway", "oidc", "adminRole"], "required when gateway.oidc.rolesClaim is set (and/or userRole)"));
+      return out;
+    },
+  },
+  {
+    // The gateway refuses mTLS-only users with the Kubernetes driver: someone must be able to log in.
+    needs: ["tier", "gateway", "relaxations"],
+    check: (c) => {
+      const g = c.gateway;
+      if (g.oidc.issuer === undefined && !g.allowUnauthenticatedUsers) {
+        return [
+          issue(
+            ["gateway", "oidc", "issuer"],
+            "required: clients authenticate with OIDC tokens (the gateway refuses mTLS-only users with the Kubernetes driver), or set gateway.allowUnauthenticatedUsers",
+          ),
+        ];
+      }
+      if (g.allowUnauthenticatedUsers && c.tier !== "dev" && !c.relaxations.unauthenticatedUsers) {
+        return [
+          issue(
+            ["gateway", "allowUnauthenticatedUsers"],
+            `not allowed in the ${c.tier} tier (configure gateway.oidc, or set relaxations.unauthenticatedUsers to true)`,
+          ),
+        ];
+      }
+      return [];
+    },
+  },
+  {
+    needs: ["gateway", "cluster"],
+    check: (c) => {
+      const out: ConfigIssue[] = [];
+      const g = c.gateway;
+      if (g.grpcRoute.enabled && g.grpcRoute.gatewayName === undefined) {
+        out.push(issue(["gateway", "grpcRoute", "gatewayName"], "required when gateway.grpcRoute.enabled is true (the Gateway the route attaches to)"));
+      }
+      if (g.userNamespaces && c.cluster.openshift) {
+        out.push(issue(["gateway", "userNamespaces"], "fails on OpenShift (sandbox creation errors with setgroups, OpenShell #2520); leave it false"));
+      }
+      const reserved = [AGENT_SANDBOX_NAMESPACE, CHARTS.cloudnativePg.namespace];
+      if (g.sandboxNamespace !== undefined && reserved.includes(g.sandboxNamespace)) {
+        out.push(issue(["gateway", "sandboxNamespace"], `"${g.sandboxNamespace}" belongs to another component; use a namespace of its own`));
+      }
+      if (reserved.includes(g.namespace)) {
+        out.push(issue(["gateway", "namespace"], `"${g.namespace}" belongs to another component; use a namespace of its own`));
+      }
+      return out;
+    },
+  },
+  {
+    needs: ["pki"],
+    check: (c) => {
+      const p = c.pki;
+      const out: ConfigIssue[] = [];
+      if (p.caValidityHours <= p.certValidityHours) {
+        out.push(issue(["pki", "caValidityHours"], `must exceed pki.certValidityHours (${p.certValidityHours}): a certificate cannot outlive its CA`));
+      }
+      if (p.earlyRenewalHours >= p.certValidityHours) {
+        out.push(issue(["pki", "earlyRenewalHours"], `must be less than pki.certValidityHours (${p.certValidityHours}), or every run re-issues the certificates`));
+      }
+      return out;
+    },
+  },
+  {
+    // prod installs only what was verified: the manifest digest is mandatory.
+    needs: ["tier", "catalog", "agentSandbox"],
+    check: (c) => {
+      if (c.tier !== "prod") return [];
+      const version = c.catalog.versions.agentSandbox ?? RELEASES.agentSandbox.version;
+      return selectArtifacts(c)
+        .manifests.filter((m) => c.catalog.manifestSha256[m.id] === undefined && m.sha256[version] === undefined)
+        .map((m) =>
+          issue(
+            ["catalog", "manifestSha256", m.id],
+            `required in the prod tier: the sha256 of ${m.asset(version)} ${version} (sha256sum the file you verified and mirrored)`,
+          ),
+        );
+    },
+  },
+];
+
 /** Secrets stored in plain text are refused whatever else is configured. */
 export function secretIssues(secrets: SecretPresenceMap): ConfigIssue[] {
   return (Object.keys(secrets) as SecretKey[])
@@ -228,7 +328,7 @@ export function secretIssues(secrets: SecretPresenceMap): ConfigIssue[] {
 /** Runs every rule whose sections parsed. */
 export function crossFieldIssues(parsed: Partial<Config>, secrets: SecretPresenceMap): ConfigIssue[] {
   const out: ConfigIssue[] = [];
-  for (const rule of RULES) {
+  for (const rule of [...RULES, ...GATEWAY_RULES]) {
     if (rule.needs.every((k) => parsed[k] !== undefined)) out.push(...rule.check(parsed as Config, secrets));
   }
   return out;

@@ -33,7 +33,7 @@ function recordOf<V extends z.ZodType>(keys: readonly string[], value: V, what: 
 
 const name = (what: string) =>
   z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, `must be a Kubernetes ${what} name (lower-case letters, digits, -)`).max(63);
-const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/, "must be a Kubernetes quantity such as 10Gi");
+const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/, "must be a Kubernetes quantity such as 10Gi or 500m");
 const host = z.string().regex(/^[A-Za-z0-9.-]+(:[0-9]{1,5})?$/, "must be a host name with an optional :port");
 const httpUrl = z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, "must be an http:// or https:// URL");
 const tag = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be an image tag");
@@ -55,6 +55,13 @@ export const ClusterSchema = strict({
    * context name or credentials change. Defaults to the stack name.
    */
   identifier: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "must be letters, digits, . _ -").optional(),
+  /** Feature gates the cluster has on (for version-dependent choices). */
+  featureGates: strict({
+    /** ImageVolume: on by default from Kubernetes 1.35; 1.33-1.34 need it switched on. */
+    imageVolume: z.boolean(),
+  }),
+  /** The cluster is OpenShift: SCCs instead of Pod Security labels, chart securityContext nulled. */
+  openshift: z.boolean(),
 });
 
 export const RegistrySchema = strict({
@@ -109,18 +116,73 @@ export const CatalogSchema = strict({
   manifestSha256: recordOf(MANIFEST_IDS, sha256, "manifest"),
 });
 
+const resources = strict({
+  requests: strict({ cpu: quantity, memory: quantity }),
+  limits: strict({ cpu: quantity, memory: quantity }),
+});
+
 export const GatewaySchema = strict({
   namespace: name("namespace"),
   replicas: z.number().int().min(1).max(10),
+  /** Namespace sandbox pods run in; unset = the gateway namespace. */
+  sandboxNamespace: name("namespace").optional(),
+  /** Default size of a sandbox workspace volume. */
+  workspaceSize: quantity,
+  /** Experimental: run sandboxes in user namespaces (fails on OpenShift, OpenShell #2520). */
+  userNamespaces: z.boolean(),
+  resources,
+  serviceType: z.enum(["ClusterIP", "NodePort", "LoadBalancer"]),
+  /** Let clients without an OIDC token in (mTLS still applies); staging/prod need relaxations.unauthenticatedUsers. */
+  allowUnauthenticatedUsers: z.boolean(),
+  oidc: strict({
+    issuer: z.string().regex(/^https:\/\/\S+$/, "must be an https:// issuer URL").optional(),
+    audience: z.string().min(1).optional(),
+    rolesClaim: z.string().min(1).optional(),
+    adminRole: z.string().min(1).optional(),
+    userRole: z.string().min(1).optional(),
+    /** ConfigMap (key ca.crt) in the gateway namespace with the issuer's CA. */
+    caConfigMap: name("ConfigMap").optional(),
+  }),
+  /** Gateway API GRPCRoute to an existing Gateway (e.g. Envoy Gateway, class eg). */
+  grpcRoute: strict({
+    enabled: z.boolean(),
+    hostnames: z.array(z.string().regex(/^(\*\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a DNS host name")),
+    gatewayName: name("Gateway").optional(),
+    gatewayNamespace: name("namespace").optional(),
+  }),
+});
+
+const ipAddress = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$|^[0-9a-fA-F:]+:[0-9a-fA-F:]*$/, "must be an IPv4 or IPv6 address");
+
+export const PkiSchema = strict({
+  /** Key algorithm of the CA, server and client keys (the JWT key is always Ed25519). */
+  keyAlgorithm: z.enum(["ECDSA-P256", "ECDSA-P384", "RSA-2048", "RSA-4096"]),
+  caValidityHours: z.number().int().min(24),
+  certValidityHours: z.number().int().min(24),
+  /** Re-issue a certificate this many hours before it expires (on the next `pulumi up`). */
+  earlyRenewalHours: z.number().int().min(0),
+  /** Extra DNS names on the gateway server certificate (ingress host names). */
+  extraDnsNames: z.array(z.string().regex(/^(\*\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a DNS name")),
+  extraIpAddresses: z.array(ipAddress),
 });
 
 export const DatabaseSchema = strict({
   engine: z.enum(["sqlite", "postgres"]),
+  /** CloudNativePG Cluster name; the gateway reads the generated <name>-app Secret. */
+  clusterName: name("Cluster"),
+  /** Spread Postgres instances over nodes: none, preferred or required. */
+  podAntiAffinity: z.enum(["none", "preferred", "required"]),
+  /** Protect the Cluster from deletion by Pulumi (a destroy or a replace fails until unprotected). */
+  protect: z.boolean(),
   /** Postgres instances (CloudNativePG Cluster spec.instances). */
   instances: z.number().int().min(1).max(9),
   storageSize: quantity,
   backup: strict({
     enabled: z.boolean(),
+    /** Base backup schedule (CloudNativePG six-field cron, seconds first). */
+    schedule: z.string().regex(/^(\S+\s+){5}\S+$/, "must be a six-field cron expression (seconds first), e.g. 0 0 2 * * *"),
+    /** How long backups are kept, e.g. 30d. */
+    retention: z.string().regex(/^[1-9][0-9]*[dwm]$/, "must be a number followed by d, w or m, e.g. 30d"),
     /** S3-compatible endpoint; credentials are the secrets backupAccessKeyId/backupSecretAccessKey. */
     endpointUrl: httpUrl.optional(),
     /** e.g. s3://bucket/path */
@@ -168,6 +230,8 @@ export const RelaxationsSchema = strict({
   latestTags: z.boolean(),
   /** Allow a plain-HTTP mirror, chart repository or manifest server in staging/prod. */
   plainHttpMirror: z.boolean(),
+  /** Allow gateway.allowUnauthenticatedUsers in staging/prod. */
+  unauthenticatedUsers: z.boolean(),
 });
 
 export const AgentSandboxSchema = strict({
@@ -183,6 +247,7 @@ export const ConfigSchema = strict({
   registry: RegistrySchema,
   catalog: CatalogSchema,
   gateway: GatewaySchema,
+  pki: PkiSchema,
   database: DatabaseSchema,
   gpu: GpuSchema,
   storage: StorageSchema,
@@ -205,6 +270,7 @@ export const CONFIG_KEYS: Readonly<Record<keyof Config, KeyKind>> = {
   registry: "object",
   catalog: "object",
   gateway: "object",
+  pki: "object",
   database: "object",
   gpu: "object",
   storage: "object",

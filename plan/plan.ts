@@ -4,7 +4,9 @@
  * uses, with no Pulumi resources. Components consume it; the inventory and
  * the tests read it.
  */
+import { AGENT_SANDBOX_NAMESPACE } from "../manifests/agentSandbox";
 import {
+  CHARTS,
   CLOUDNATIVEPG_PAIRS,
   RELEASES,
   manifestUrl,
@@ -78,6 +80,15 @@ export interface ProviderPlan {
   readonly kubeconfigFromSecret: boolean;
 }
 
+/** Namespaces the graph creates (and owns), by role. */
+export interface NamespacePlan {
+  readonly gateway: string;
+  /** Where sandbox pods run (the gateway namespace unless set apart). */
+  readonly sandbox: string;
+  readonly agentSandbox: string;
+  readonly cloudnativePg?: string;
+}
+
 export interface Plan {
   readonly stack: string;
   readonly tier: Tier;
@@ -85,6 +96,7 @@ export interface Plan {
   readonly provider: ProviderPlan;
   readonly registry: RegistrySettings;
   readonly pullSecretName?: string;
+  readonly namespaces: NamespacePlan;
   readonly versions: Versions;
   readonly components: Readonly<Record<"agentSandbox" | "openshell" | "cloudnativePg" | "gpuOperator" | "csiDriverNfs" | "cephCsi", boolean>>;
   readonly charts: readonly ResolvedChart[];
@@ -198,6 +210,12 @@ export function buildPlan(stack: string, c: Config, provided: SecretPresenceMap)
     },
     registry,
     ...(c.registry.mode === "mirrored" && c.registry.username !== undefined ? { pullSecretName: c.registry.pullSecretName } : {}),
+    namespaces: {
+      gateway: c.gateway.namespace,
+      sandbox: c.gateway.sandboxNamespace ?? c.gateway.namespace,
+      agentSandbox: AGENT_SANDBOX_NAMESPACE,
+      ...(on("cloudnativePg") ? { cloudnativePg: CHARTS.cloudnativePg.namespace } : {}),
+    },
     versions,
     components: {
       agentSandbox: true,
@@ -213,4 +231,10 @@ export function buildPlan(stack: string, c: Config, provided: SecretPresenceMap)
     secrets: neededSecrets(c, provided),
     config: c,
   };
+}
+
+/** Every namespace the graph creates, deduplicated, in a stable order. */
+export function ownedNamespaces(n: NamespacePlan): string[] {
+  const all = [n.agentSandbox, n.gateway, n.sandbox, ...(n.cloudnativePg !== undefined ? [n.cloudnativePg] : [])];
+  return [...new Set(all)];
 }

@@ -1,36 +1,92 @@
 /**
  * The whole program under the mock engine, once per example stack, with only
  * the stack's secret settings supplied (as a user would with
- * `pulumi config set --secret`).
+ * `pulumi config set --secret`). The agent-sandbox manifest is a fixture
+ * served at the URL the plan resolves.
  */
-import { describe, expect, it, vi } from "vitest";
-import { evaluate, find, inventoryOf, type Evaluation } from "./harness/mocks";
+import { describe, expect, it } from "vitest";
+import { EvaluationError, find, inventoryOf, isSecretOutput, redactSecrets, type Evaluation } from "./harness/mocks";
 import { kubernetesObjects, validateAll } from "./harness/k8sSchema";
+import { PROD_MANIFEST_URL, UPSTREAM_MANIFEST_URL, runExample, runProgram } from "./harness/program";
 import { EXAMPLE_SECRETS, EXAMPLE_STACKS, exampleStackConfig } from "./harness/stackConfig";
 
-async function run(stack: string): Promise<Evaluation> {
-  vi.resetModules();
-  return evaluate({
-    stack: { ...exampleStackConfig(stack, EXAMPLE_SECRETS[stack]), stack },
-    program: async () => ({ ...(await import("../index")) }),
-  });
-}
+const PKI = [
+  "agent-platform:platform:Pki pki",
+  "kubernetes:core/v1:Secret pki-client-ca",
+  "kubernetes:core/v1:Secret pki-client-tls",
+  "kubernetes:core/v1:Secret pki-jwt-keys",
+  "kubernetes:core/v1:Secret pki-kek",
+  "kubernetes:core/v1:Secret pki-server-tls",
+  "random:index/randomBytes:RandomBytes pki-kek",
+  "tls:index/certRequest:CertRequest pki-client-csr",
+  "tls:index/certRequest:CertRequest pki-server-csr",
+  "tls:index/locallySignedCert:LocallySignedCert pki-client-cert",
+  "tls:index/locallySignedCert:LocallySignedCert pki-server-cert",
+  "tls:index/privateKey:PrivateKey pki-ca-key",
+  "tls:index/privateKey:PrivateKey pki-client-key",
+  "tls:index/privateKey:PrivateKey pki-jwt-key",
+  "tls:index/privateKey:PrivateKey pki-server-key",
+  "tls:index/selfSignedCert:SelfSignedCert pki-ca",
+];
+const CORE = [
+  "agent-platform:platform:AgentSandbox agent-sandbox",
+  "agent-platform:platform:Namespaces namespaces",
+  "agent-platform:platform:OpenShellGateway gateway",
+  "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition agent-sandbox-crd-sandboxes.agents.x-k8s.io",
+  "kubernetes:core/v1:Namespace namespaces-agent-sandbox-system",
+  "kubernetes:core/v1:Namespace namespaces-openshell",
+  "kubernetes:helm.sh/v4:Chart gateway-chart",
+  "kubernetes:yaml/v2:ConfigGroup agent-sandbox-controller",
+  "pulumi:providers:kubernetes k8s",
+  ...PKI,
+];
+const POSTGRES_HA = [
+  "agent-platform:platform:Database database",
+  "kubernetes:core/v1:Namespace namespaces-cnpg-system",
+  "kubernetes:helm.sh/v4:Chart database-operator",
+  "kubernetes:policy/v1:PodDisruptionBudget gateway-pdb",
+  "kubernetes:postgresql.cnpg.io/v1:Cluster database-cluster",
+];
+
+const EXPECTED: Record<string, string[]> = {
+  dev: [...CORE, "pulumi:pulumi:Stack agent-platform-dev"],
+  staging: [...CORE, ...POSTGRES_HA, "pulumi:pulumi:Stack agent-platform-staging"],
+  prod: [
+    ...CORE,
+    ...POSTGRES_HA,
+    "kubernetes:core/v1:Secret gateway-inference",
+    "kubernetes:core/v1:Secret namespaces-agent-sandbox-system-pull",
+    "kubernetes:core/v1:Secret namespaces-cnpg-system-pull",
+    "kubernetes:core/v1:Secret namespaces-openshell-pull",
+    "pulumi:pulumi:Stack agent-platform-prod",
+  ],
+};
 
 describe.each(EXAMPLE_STACKS)("example stack %s", (stack) => {
-  it("registers exactly the stack and the explicit Kubernetes provider", async () => {
-    const ev = await run(stack);
-    expect(inventoryOf(ev)).toEqual([`pulumi:providers:kubernetes k8s`, `pulumi:pulumi:Stack agent-platform-${stack}`]);
+  it("registers exactly the expected resources", async () => {
+    const ev = await runExample(stack);
+    expect(inventoryOf(ev)).toEqual([...EXPECTED[stack]!].sort());
+  });
+
+  it("sends every Kubernetes resource through the one explicit provider", async () => {
+    const ev = await runExample(stack);
+    const provider = find(ev, "pulumi:providers:kubernetes", "k8s");
+    const ref = `${provider.urn}::k8s-id`;
+    const k8s = ev.resources.filter((r) => r.type.startsWith("kubernetes:"));
+    expect(k8s).toHaveLength(EXPECTED[stack]!.filter((line) => line.startsWith("kubernetes:")).length);
+    expect(k8s.filter((r) => r.provider !== ref).map((r) => r.name)).toEqual([]);
   });
 
   it("gives every plain Kubernetes object a valid schema", async () => {
-    const ev = await run(stack);
+    const ev = await runExample(stack);
     const results = await validateAll(kubernetesObjects(ev));
     expect(results.filter((r) => r.status === "invalid")).toEqual([]);
+    expect(results.filter((r) => r.status === "valid").length).toBeGreaterThan(10);
   });
 
   it("is reproducible: two evaluations register byte-identical inputs and outputs", async () => {
-    const a = await run(stack);
-    const b = await run(stack);
+    const a = await runExample(stack);
+    const b = await runExample(stack);
     const shape = (ev: Evaluation) =>
       JSON.stringify({
         resources: ev.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, inputs: r.rawInputs, deps: r.dependsOn })),
@@ -38,19 +94,26 @@ describe.each(EXAMPLE_STACKS)("example stack %s", (stack) => {
       });
     expect(shape(b)).toBe(shape(a));
   });
+
+  it("keeps every supplied secret out of plain inputs and plain outputs", async () => {
+    const ev = await runExample(stack);
+    const plain = JSON.stringify({
+      inputs: ev.resources.map((r) => redactSecrets(r.rawInputs)),
+      outputs: { ...ev.outputs, clientKey: undefined, clientCertificate: undefined },
+    });
+    for (const value of Object.values(EXAMPLE_SECRETS[stack]!)) expect(plain).not.toContain(value);
+    expect(plain).not.toContain("PRIVATE KEY");
+  });
 });
 
 describe("provider inputs per example stack", () => {
   it("dev uses the ambient kubeconfig, server-side apply and the stack name as cluster identity", async () => {
-    const ev = await run("dev");
-    expect(find(ev, "pulumi:providers:kubernetes", "k8s").inputs).toEqual({
-      clusterIdentifier: "dev",
-      enableServerSideApply: "true",
-    });
+    const ev = await runExample("dev");
+    expect(find(ev, "pulumi:providers:kubernetes", "k8s").inputs).toEqual({ clusterIdentifier: "dev", enableServerSideApply: "true" });
   });
 
   it("prod pins its context and a cluster identifier independent of the kubeconfig", async () => {
-    const ev = await run("prod");
+    const ev = await runExample("prod");
     expect(find(ev, "pulumi:providers:kubernetes", "k8s").inputs).toEqual({
       clusterIdentifier: "prod-cluster",
       context: "prod",
@@ -59,9 +122,58 @@ describe("provider inputs per example stack", () => {
   });
 });
 
+describe("the agent-sandbox manifest", () => {
+  it("dev reads the pinned release asset from upstream; prod reads the mirror's file server", async () => {
+    expect((await runExample("dev")).fetched).toEqual([UPSTREAM_MANIFEST_URL]);
+    expect((await runExample("prod")).fetched).toEqual([PROD_MANIFEST_URL]);
+  });
+
+  it("prod stops before registering anything but the stack when the file differs from the pinned digest", async () => {
+    const failure = await runProgram("prod", exampleStackConfig("prod", EXAMPLE_SECRETS["prod"])).then(
+      () => undefined,
+      (err: unknown) => err as EvaluationError,
+    );
+    expect(failure?.message).toMatch(
+      new RegExp(
+        `^manifest "agent-sandbox" from ${PROD_MANIFEST_URL.replace(/\./g, "\\.")} has sha256 [0-9a-f]{64}, expected f1127ab655a07de5f65991339fc8cd5200f471652f61d7ceeaa8e7c6cc252581`,
+      ),
+    );
+    expect(failure?.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
+  });
+
+  it("an unreachable source is a clear error", async () => {
+    const failure = await runProgram("dev", exampleStackConfig("dev"), {}).then(
+      () => undefined,
+      (err: unknown) => err as Error,
+    );
+    expect(failure?.message).toBe(
+      `manifest "agent-sandbox" could not be read from ${UPSTREAM_MANIFEST_URL}: fetch failed: no network in tests (${UPSTREAM_MANIFEST_URL})`,
+    );
+  });
+});
+
 describe("stack outputs", () => {
+  it("dev: endpoint, port-forward command, CA in plain, client certificate and key as secrets, no database Secret", async () => {
+    const ev = await runExample("dev");
+    expect(ev.outputs["gatewayEndpoint"]).toBe("openshell.openshell.svc.cluster.local:8080");
+    expect(ev.outputs["portForwardCommand"]).toBe("kubectl port-forward svc/openshell 8080:8080 -n openshell");
+    expect(String(ev.outputs["caCertificate"])).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    expect(String(ev.outputs["clientCertificate"])).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    expect(String(ev.outputs["clientKey"])).toMatch(/^-----BEGIN EC PRIVATE KEY-----/);
+    expect(ev.outputs["databaseSecretName"]).toBe("");
+    expect(ev.outputs["certificateExpiry"]).toEqual({
+      ca: "2036-11-19T00:00:00.000Z",
+      server: "2027-11-22T00:00:00.000Z",
+      client: "2027-11-22T00:00:00.000Z",
+    });
+  });
+
+  it("staging names the CloudNativePG app Secret the gateway reads", async () => {
+    expect((await runExample("staging")).outputs["databaseSecretName"]).toBe("openshell-db-app");
+  });
+
   it("prod exports only mirror references for every image it pulls", async () => {
-    const ev = await run("prod");
+    const ev = await runExample("prod");
     const m = "harbor.example.internal/mirror";
     expect(ev.outputs["images"]).toEqual([
       `${m}/ghcr.io/cloudnative-pg/cloudnative-pg:1.30.0`,
@@ -79,12 +191,10 @@ describe("stack outputs", () => {
       `${m}/registry.k8s.io/agent-sandbox/agent-sandbox-controller:v0.5.6`,
       `${m}/registry.k8s.io/nfd/node-feature-discovery:v0.19.0`,
     ]);
-    expect(ev.outputs["registryMode"]).toBe("mirrored");
   });
 
   it("dev exports the public references", async () => {
-    const ev = await run("dev");
-    expect(ev.outputs["images"]).toEqual([
+    expect((await runExample("dev")).outputs["images"]).toEqual([
       "ghcr.io/nvidia/openshell-community/sandboxes/base:8f7d0da",
       "ghcr.io/nvidia/openshell/gateway:0.0.111",
       "ghcr.io/nvidia/openshell/supervisor:0.0.111",
@@ -94,25 +204,19 @@ describe("stack outputs", () => {
 });
 
 describe("secrets", () => {
-  it("prod without its secret settings fails naming both", async () => {
-    vi.resetModules();
-    const failure = await evaluate({
-      stack: { ...exampleStackConfig("prod"), stack: "prod" },
-      program: async () => ({ ...(await import("../index")) }),
-    }).then(
+  it("prod without its secret settings fails naming both, before any resource", async () => {
+    const config = exampleStackConfig("prod");
+    const failure = await runProgram("prod", config).then(
       () => undefined,
-      (err: unknown) => err as Error,
+      (err: unknown) => err as EvaluationError,
     );
     expect(failure?.message.split("\n").slice(0, 3)).toEqual([
       'stack "prod" has 2 configuration errors:',
       '  - inferenceApiKey: required when inference.provider is "nvidia-nim"; set it with `pulumi config set --secret inferenceApiKey <value>`',
       "  - registryPassword: required when registry.username is set; set it with `pulumi config set --secret registryPassword <value>`",
     ]);
-  });
-
-  it("no secret fixture value appears in any registered input or output of prod", async () => {
-    const ev = await run("prod");
-    const everything = JSON.stringify({ r: ev.resources.map((r) => r.rawInputs), o: ev.outputs });
-    for (const value of Object.values(EXAMPLE_SECRETS["prod"]!)) expect(everything).not.toContain(value);
+    expect(failure?.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
   });
 });
+
+export { isSecretOutput };

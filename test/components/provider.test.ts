@@ -4,17 +4,13 @@
  * decision; `clusterIdentifier` is what the provider documents as the only
  * input whose change replaces it.
  */
-import { describe, expect, it, vi } from "vitest";
-import { EvaluationError, evaluate, find, type Evaluation } from "../harness/mocks";
+import { describe, expect, it } from "vitest";
+import { EvaluationError, find, type Evaluation } from "../harness/mocks";
+import { runProgram } from "../harness/program";
 import { buildConfigMap } from "../harness/stackConfig";
 
-async function run(values: Record<string, unknown>, secrets: Record<string, string> = {}): Promise<Evaluation> {
-  vi.resetModules();
-  return evaluate({
-    stack: { ...buildConfigMap(values, secrets), stack: "dev" },
-    program: async () => ({ ...(await import("../../index")) }),
-  });
-}
+const run = (values: Record<string, unknown>, secrets: Record<string, string> = {}): Promise<Evaluation> =>
+  runProgram("dev", buildConfigMap(values, secrets));
 
 const KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters: []\n# fixture-kubeconfig-7d1e\n";
 

@@ -16,6 +16,14 @@ function errorOf(values: Record<string, unknown>, secrets: SecretPresenceMap = N
   throw new Error("expected a ConfigError");
 }
 
+/** What staging and prod need besides their tier: an OIDC issuer, and (prod) the manifest digest. */
+const ISSUER = "https://login.example.internal/realms/platform";
+const ready = (values: Record<string, unknown>): Record<string, unknown> =>
+  deepMerge(
+    { gateway: { oidc: { issuer: ISSUER } }, ...(values["tier"] === "prod" ? { catalog: { manifestSha256: { "agent-sandbox": "a".repeat(64) } } } : {}) },
+    values,
+  ) as Record<string, unknown>;
+
 const FOOTER =
   'Fix them with `pulumi config set --path <key> <value>` (secrets with --secret); README "Configuration reference" lists every key.';
 
@@ -40,7 +48,7 @@ describe("tier defaults", () => {
     ["staging", 2, "postgres", 2, "10Gi"],
     ["prod", 3, "postgres", 3, "20Gi"],
   ] as const)("%s: %i gateway replicas on %s with %i instances of %s", (tier, replicas, engine, instances, size) => {
-    const c = resolveConfig({ stack: tier, values: { tier, kubernetesVersion: "1.33" }, secrets: NO_SECRETS });
+    const c = resolveConfig({ stack: tier, values: ready({ tier, kubernetesVersion: "1.33" }), secrets: NO_SECRETS });
     expect([c.gateway.replicas, c.database.engine, c.database.instances, c.database.storageSize, c.policies.profile]).toEqual([
       replicas,
       engine,
@@ -53,15 +61,23 @@ describe("tier defaults", () => {
   it("stack settings merge over the tier: objects key by key, lists replace", () => {
     const c = resolveConfig({
       stack: "prod",
-      values: {
+      values: ready({
         tier: "prod",
         kubernetesVersion: "1.33",
         database: { storageSize: "50Gi" },
         gpu: { enabled: true, nodeOperatingSystems: ["rhel9.4"] },
-      },
+      }),
       secrets: NO_SECRETS,
     });
-    expect(c.database).toEqual({ engine: "postgres", instances: 3, storageSize: "50Gi", backup: { enabled: false } });
+    expect(c.database).toEqual({
+      engine: "postgres",
+      clusterName: "openshell-db",
+      podAntiAffinity: "required",
+      protect: true,
+      instances: 3,
+      storageSize: "50Gi",
+      backup: { enabled: false, schedule: "0 0 2 * * *", retention: "30d" },
+    });
     expect(c.gpu.nodeOperatingSystems).toEqual(["rhel9.4"]);
     expect(c.gpu.driver).toBe(true);
   });
@@ -89,7 +105,7 @@ describe("one error naming every bad key", () => {
     expect(errorOf({ tier: "dev", kubernetesVersion: "1.33", gatway: { replicas: 2 }, registry: { mirro: "x" } })).toBe(
       [
         'stack "test" has 2 configuration errors:',
-        "  - gatway: unknown key; allowed keys: agentSandbox, backupAccessKeyId, backupSecretAccessKey, catalog, cephUserKey, cluster, database, gateway, gpu, inference, inferenceApiKey, kubeconfig, kubernetesVersion, policies, registry, registryPassword, relaxations, storage, tier",
+        "  - gatway: unknown key; allowed keys: agentSandbox, backupAccessKeyId, backupSecretAccessKey, catalog, cephUserKey, cluster, database, gateway, gpu, inference, inferenceApiKey, kubeconfig, kubernetesVersion, pki, policies, registry, registryPassword, relaxations, storage, tier",
         "  - registry.mirro: unknown key; allowed keys: mode, host, layout, pathPrefix, registries, scheme, username, pullSecretName, chartRepositories, manifestBaseUrl, manifestDir",
         FOOTER,
       ].join("\n"),
@@ -109,7 +125,7 @@ describe("one error naming every bad key", () => {
       [
         'stack "test" has 5 configuration errors:',
         "  - database.instances: must be at least 1, got number 0",
-        '  - database.storageSize: must be a Kubernetes quantity such as 10Gi, got "10 GB"',
+        '  - database.storageSize: must be a Kubernetes quantity such as 10Gi or 500m, got "10 GB"',
         '  - gateway.namespace: must be a Kubernetes namespace name (lower-case letters, digits, -), got "OpenShell"',
         '  - gateway.replicas: expected number, got "2"',
         '  - registry.mode: got "offline"; allowed: online, mirrored',
@@ -129,7 +145,7 @@ describe("one error naming every bad key", () => {
   });
 
   it("mirrored mode needs a host and a manifest location", () => {
-    expect(errorOf({ tier: "prod", kubernetesVersion: "1.33", registry: { mode: "mirrored" } })).toBe(
+    expect(errorOf(ready({ tier: "prod", kubernetesVersion: "1.33", registry: { mode: "mirrored" } }))).toBe(
       [
         'stack "test" has 2 configuration errors:',
         '  - registry.host: required when registry.mode is "mirrored"',
@@ -151,12 +167,12 @@ describe("one error naming every bad key", () => {
   });
 
   it("staging forbids latest tags and plain-HTTP mirrors unless relaxed by name", () => {
-    const values = {
+    const values = ready({
       tier: "staging",
       kubernetesVersion: "1.33",
       registry: { ...mirror, scheme: "http", chartRepositories: { "https://helm.ngc.nvidia.com/nvidia": "http://charts.lab/ngc" } },
       catalog: { images: { "openshell.sandboxBase": { tag: "latest" } } },
-    };
+    });
     expect(errorOf(values)).toBe(
       [
         'stack "test" has 3 configuration errors:',
@@ -168,7 +184,7 @@ describe("one error naming every bad key", () => {
     );
     const relaxed = resolveConfig({
       stack: "test",
-      values: { ...values, relaxations: { latestTags: true, plainHttpMirror: true } },
+      values: { ...values, relaxations: { latestTags: true, plainHttpMirror: true, unauthenticatedUsers: false } },
       secrets: NO_SECRETS,
     });
     expect(relaxed.catalog.images["openshell.sandboxBase"]).toEqual({ tag: "latest" });
@@ -190,11 +206,13 @@ describe("one error naming every bad key", () => {
 
   it("the perRegistry layout must map every source registry the stack pulls from", () => {
     expect(
-      errorOf({
-        tier: "prod",
-        kubernetesVersion: "1.33",
-        registry: { ...mirror, pathPrefix: "", layout: "perRegistry", registries: { "ghcr.io": "harbor.example.internal/ghcr-proxy", "nvcr.io": "bad host/x" } },
-      }),
+      errorOf(
+        ready({
+          tier: "prod",
+          kubernetesVersion: "1.33",
+          registry: { ...mirror, pathPrefix: "", layout: "perRegistry", registries: { "ghcr.io": "harbor.example.internal/ghcr-proxy", "nvcr.io": "bad host/x" } },
+        }),
+      ),
     ).toBe(
       [
         'stack "test" has 2 configuration errors:',
@@ -253,12 +271,14 @@ describe("one error naming every bad key", () => {
 describe("secret settings", () => {
   it("a mirror user needs its password, an inference provider its key and endpoint", () => {
     expect(
-      errorOf({
-        tier: "prod",
-        kubernetesVersion: "1.33",
-        registry: { ...mirror, username: "robot$pull" },
-        inference: { provider: "nvidia-nim" },
-      }),
+      errorOf(
+        ready({
+          tier: "prod",
+          kubernetesVersion: "1.33",
+          registry: { ...mirror, username: "robot$pull" },
+          inference: { provider: "nvidia-nim" },
+        }),
+      ),
     ).toBe(
       [
         'stack "test" has 3 configuration errors:',
@@ -299,17 +319,23 @@ describe("secret settings", () => {
   it("a complete prod configuration with its secrets resolves", () => {
     const c = resolveConfig({
       stack: "prod",
-      values: {
+      values: ready({
         tier: "prod",
         kubernetesVersion: "1.34",
         registry: { ...mirror, username: "robot$pull" },
         inference: { provider: "openai-compatible", endpoint: "https://llm.example.internal/v1" },
         storage: { cephfs: { mode: "standalone" } },
         database: { backup: { enabled: true, endpointUrl: "https://s3.example.internal", destinationPath: "s3://backups/openshell" } },
-      },
+      }),
       secrets: provided("registryPassword", "inferenceApiKey", "cephUserKey", "backupAccessKeyId", "backupSecretAccessKey"),
     });
     expect(c.registry.username).toBe("robot$pull");
-    expect(c.database.backup).toEqual({ enabled: true, endpointUrl: "https://s3.example.internal", destinationPath: "s3://backups/openshell" });
+    expect(c.database.backup).toEqual({
+      enabled: true,
+      endpointUrl: "https://s3.example.internal",
+      destinationPath: "s3://backups/openshell",
+      schedule: "0 0 2 * * *",
+      retention: "30d",
+    });
   });
 });

@@ -10,6 +10,7 @@
  * inputs the program passes, which are its contract.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
 import type { StackConfigMap } from "./stackConfig";
 
 /** The property that marks a serialized secret value. */
@@ -38,12 +39,16 @@ export interface Evaluation {
   readonly resources: readonly Registered[];
   readonly outputs: Record<string, unknown>;
   readonly invokes: readonly string[];
+  /** URLs the program fetched. */
+  readonly fetched?: readonly string[];
 }
 
 export interface EvaluateOptions {
   readonly stack: StackConfigMap & { readonly stack: string };
   /** Loads the program; called after mocks and config are in place. */
   readonly program: () => Promise<Record<string, unknown>>;
+  /** URL → body the program may fetch; any other fetch fails (tests have no network). */
+  readonly fetches?: Readonly<Record<string, string>>;
   /** Invoke tokens the program may call, with their results. */
   readonly invokes?: Readonly<Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>>;
   readonly preview?: boolean;
@@ -51,6 +56,16 @@ export interface EvaluateOptions {
 
 function isSecretWrapper(v: unknown): v is { value: unknown } {
   return typeof v === "object" && v !== null && (v as Record<string, unknown>)[SECRET_SIG] === SECRET_VAL;
+}
+
+/** Replaces every secret value with "[secret]": what a reader of plain inputs would see. */
+export function redactSecrets(value: unknown): unknown {
+  if (isSecretWrapper(value)) return "[secret]";
+  if (Array.isArray(value)) return value.map(redactSecrets);
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v)]));
+  }
+  return value;
 }
 
 /** Unwraps secret markers and collects their paths. */
@@ -84,6 +99,52 @@ interface MonitorLike {
   registerResource(req: RegisterRequest, cb: (err: unknown, res: { getUrn(): string } | undefined) => void): Promise<void>;
 }
 
+const digest = (s: string) => createHash("sha256").update(s).digest();
+const pem = (label: string, der: Buffer) => `-----BEGIN ${label}-----\n${der.toString("base64")}\n-----END ${label}-----\n`;
+/** SPKI DER prefix of an Ed25519 public key (RFC 8410). */
+const ED25519_SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
+
+/** A fixed instant for fake certificate validity, so evaluations are byte-identical. */
+export const FAKE_NOW = Date.parse("2026-11-22T00:00:00Z");
+
+/**
+ * Deterministic stand-ins for what the tls and random providers compute,
+ * derived from the resource name: shaped like the real outputs (PEM blocks,
+ * a well-formed Ed25519 SPKI, 32 random bytes) so downstream code runs.
+ */
+export function fakeOutputs(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  const d = digest(name);
+  switch (type) {
+    case "tls:index/privateKey:PrivateKey":
+      if (inputs["algorithm"] === "ED25519") {
+        return {
+          privateKeyPemPkcs8: pem("PRIVATE KEY", Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), d])),
+          publicKeyPem: pem("PUBLIC KEY", Buffer.concat([ED25519_SPKI_PREFIX, d])),
+        };
+      }
+      return {
+        privateKeyPem: pem(inputs["algorithm"] === "RSA" ? "RSA PRIVATE KEY" : "EC PRIVATE KEY", d),
+        privateKeyPemPkcs8: pem("PRIVATE KEY", d),
+        publicKeyPem: pem("PUBLIC KEY", digest(`${name}/public`)),
+      };
+    case "tls:index/certRequest:CertRequest":
+      return { certRequestPem: pem("CERTIFICATE REQUEST", d) };
+    case "tls:index/selfSignedCert:SelfSignedCert":
+    case "tls:index/locallySignedCert:LocallySignedCert": {
+      const hours = Number(inputs["validityPeriodHours"] ?? 0);
+      return {
+        certPem: pem("CERTIFICATE", d),
+        validityStartTime: new Date(FAKE_NOW).toISOString(),
+        validityEndTime: new Date(FAKE_NOW + hours * 3600_000).toISOString(),
+      };
+    }
+    case "random:index/randomBytes:RandomBytes":
+      return { base64: d.toString("base64"), hex: d.toString("hex") };
+    default:
+      return {};
+  }
+}
+
 /** The program threw; `resources` holds what it registered before that. */
 export class EvaluationError extends Error {
   constructor(
@@ -104,7 +165,10 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
 
   await pulumi.runtime.setMocks(
     {
-      newResource: (args) => ({ id: args.custom === true ? `${args.name}-id` : undefined, state: { ...args.inputs } }),
+      newResource: (args) => ({
+        id: args.custom === true ? `${args.name}-id` : undefined,
+        state: { ...args.inputs, ...fakeOutputs(args.type, args.name, args.inputs as Record<string, unknown>) },
+      }),
       call: (args) => {
         invokes.push(args.token);
         const handler = allowed[args.token];
@@ -148,25 +212,49 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
       cb(err, res);
     });
 
+  const fetched: string[] = [];
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = (async (input: string | URL | Request) => {
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    fetched.push(url);
+    const body = opts.fetches?.[url];
+    if (body === undefined) throw new TypeError(`fetch failed: no network in tests (${url})`);
+    return new Response(body, { status: 200 });
+  }) as typeof fetch;
+
   let exported: Record<string, unknown> = {};
   let failure: unknown;
-  await pulumi.runtime.runInPulumiStack(async () => {
-    try {
-      exported = await opts.program();
-    } catch (err) {
-      failure = err;
-    }
-    return exported;
-  });
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => {
+      try {
+        exported = await opts.program();
+      } catch (err) {
+        failure = err;
+      }
+      return exported;
+    });
+  } finally {
+    globalThis.fetch = realFetch;
+  }
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   if (unexpected.length > 0) throw new EvaluationError(new Error(`unexpected invoke ${unexpected.join(", ")}`), resources);
   if (failure !== undefined) throw new EvaluationError(failure, resources);
 
   const outputs: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(exported)) {
-    outputs[k] = pulumi.Output.isInstance(v) ? await unwrapOutput(v) : v;
+  for (const [k, v] of Object.entries(exported)) outputs[k] = await resolveDeep(v);
+  return { resources, outputs, invokes, fetched };
+}
+
+/** Resolves Outputs anywhere inside a value (stack outputs may nest them). */
+async function resolveDeep(v: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(v)) return resolveDeep(await unwrapOutput(v as pulumi.Output<unknown>));
+  if (Array.isArray(v)) return Promise.all(v.map(resolveDeep));
+  if (typeof v === "object" && v !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = await resolveDeep(x);
+    return out;
   }
-  return { resources, outputs, invokes };
+  return v;
 }
 
 /** Resolves an Output's value (mocks always know it), secret or not. */

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { deepMerge } from "../../config/defaults";
 import { resolveConfig } from "../../config/load";
 import { NO_SECRETS, type SecretPresenceMap } from "../../config/secrets";
 import { provided } from "../harness/presence";
@@ -7,8 +8,14 @@ import { buildPlan, type Plan } from "../../plan/plan";
 import { parseImageRef } from "../../registry/imageRef";
 
 
+/** staging and prod need an OIDC issuer, prod the manifest digest: supplied unless a test sets them. */
 function plan(values: Record<string, unknown>, secrets: SecretPresenceMap = NO_SECRETS, stack = "test"): Plan {
-  return buildPlan(stack, resolveConfig({ stack, values, secrets }), secrets);
+  const base = {
+    gateway: { oidc: { issuer: "https://login.example.internal" } },
+    ...(values["tier"] === "prod" ? { catalog: { manifestSha256: { "agent-sandbox": "a".repeat(64), "agent-sandbox-with-extensions": "b".repeat(64) } } } : {}),
+  };
+  const merged = values["tier"] === "dev" ? values : (deepMerge(base, values) as Record<string, unknown>);
+  return buildPlan(stack, resolveConfig({ stack, values: merged, secrets }), secrets);
 }
 
 const mirror = {

@@ -1,0 +1,36 @@
+/**
+ * `helm.v4.Chart` arguments from a resolved chart: the pinned version, the
+ * location the registry resolver chose, mirror credentials when the mirror
+ * needs them (a secret Output, never logged), and the values.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import type { ResolvedChart } from "../plan/plan";
+import type { Values } from "../values/tree";
+
+export interface ChartCredentials {
+  readonly username: string;
+  readonly password: pulumi.Input<string>;
+}
+
+export function chartArgs(
+  chart: ResolvedChart,
+  release: string,
+  namespace: string,
+  values: Values,
+  credentials?: ChartCredentials,
+): k8s.helm.v4.ChartArgs {
+  const repositoryOpts = {
+    ...(chart.location.repo !== undefined ? { repo: chart.location.repo } : {}),
+    ...(credentials !== undefined ? { username: credentials.username, password: credentials.password } : {}),
+  };
+  return {
+    chart: chart.location.chart,
+    version: chart.version,
+    name: release,
+    namespace,
+    values,
+    ...(chart.location.plainHttp ? { plainHttp: true } : {}),
+    ...(Object.keys(repositoryOpts).length > 0 ? { repositoryOpts } : {}),
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * The namespaces the graph owns, created explicitly (never implicitly by a
+ * chart), each with the mirror pull Secret when the stack pulls from an
+ * authenticated mirror. Every other component depends on the namespaces it
+ * writes into.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { dockerConfigJson } from "../registry/dockerConfig";
+
+export const NAMESPACES_TYPE = "agent-platform:platform:Namespaces";
+
+export const COMMON_LABELS = {
+  "app.kubernetes.io/managed-by": "pulumi",
+  "app.kubernetes.io/part-of": "agent-platform",
+} as const;
+
+export interface RegistryCredentials {
+  /** Registry host the Secret authenticates to. */
+  readonly host: string;
+  readonly username: string;
+  /** Secret Output; never read as plain text. */
+  readonly password: pulumi.Input<string>;
+  /** Name of the Secret in every namespace. */
+  readonly secretName: string;
+}
+
+export interface NamespacesArgs {
+  /** Namespace names, in creation order. */
+  readonly names: readonly string[];
+  /** Set in mirrored mode with credentials: a pull Secret in every namespace. */
+  readonly credentials?: RegistryCredentials;
+}
+
+export class Namespaces extends pulumi.ComponentResource {
+  /** Namespace resources by name. */
+  public readonly namespaces: Readonly<Record<string, k8s.core.v1.Namespace>>;
+  /** Pull Secrets by namespace name (empty when none is needed). */
+  public readonly pullSecrets: Readonly<Record<string, k8s.core.v1.Secret>>;
+
+  constructor(name: string, args: NamespacesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(NAMESPACES_TYPE, name, {}, opts);
+    const namespaces: Record<string, k8s.core.v1.Namespace> = {};
+    const pullSecrets: Record<string, k8s.core.v1.Secret> = {};
+    const creds = args.credentials;
+    const config =
+      creds === undefined
+        ? undefined
+        : pulumi.secret(pulumi.output(creds.password).apply((pw) => dockerConfigJson(creds.host, creds.username, pw)));
+    for (const ns of args.names) {
+      namespaces[ns] = new k8s.core.v1.Namespace(
+        `${name}-${ns}`,
+        { metadata: { name: ns, labels: { ...COMMON_LABELS } } },
+        { parent: this },
+      );
+      if (creds !== undefined && config !== undefined) {
+        pullSecrets[ns] = new k8s.core.v1.Secret(
+          `${name}-${ns}-pull`,
+          {
+            metadata: { name: creds.secretName, namespace: ns, labels: { ...COMMON_LABELS } },
+            type: "kubernetes.io/dockerconfigjson",
+            stringData: { ".dockerconfigjson": config },
+          },
+          { parent: this, dependsOn: [namespaces[ns]!] },
+        );
+      }
+    }
+    this.namespaces = namespaces;
+    this.pullSecrets = pullSecrets;
+    this.registerOutputs({ namespaces: Object.keys(namespaces) });
+  }
+
+  /** The resources a component writing into `ns` must wait for. */
+  public readyIn(ns: string): pulumi.Resource[] {
+    const out: pulumi.Resource[] = [];
+    if (this.namespaces[ns] !== undefined) out.push(this.namespaces[ns]);
+    if (this.pullSecrets[ns] !== undefined) out.push(this.pullSecrets[ns]);
+    return out;
+  }
+}

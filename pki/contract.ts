@@ -1,0 +1,80 @@
+/**
+ * What the OpenShell chart expects when its PKI hook is off (helm.v4.Chart
+ * never runs hooks): Secret names, types and keys, the server certificate's
+ * names, and the sandbox JWT key id. Pure; the Pki component builds on it.
+ */
+import { createHash } from "node:crypto";
+
+/** Helm release name; it contains "openshell", so the chart's fullname is the same. */
+export const GATEWAY_RELEASE = "openshell";
+/** The gateway Service (named after the fullname) and its gRPC port. */
+export const GATEWAY_SERVICE = "openshell";
+export const GATEWAY_PORT = 8080;
+
+/** Secret names: the chart's `server.tls.*` defaults, `<fullname>-jwt-keys`, and our KEK Secret. */
+export const GATEWAY_SECRETS = {
+  serverTls: "openshell-server-tls",
+  clientCa: "openshell-server-client-ca",
+  clientTls: "openshell-client-tls",
+  jwt: "openshell-jwt-keys",
+  kek: "openshell-credential-storage-key-encryption-key",
+} as const;
+
+/** Keys of each Secret, as the gateway and the sandbox driver read them. */
+export const SECRET_KEYS_BY_SECRET = {
+  serverTls: ["ca.crt", "tls.crt", "tls.key"],
+  clientCa: ["ca.crt"],
+  clientTls: ["ca.crt", "tls.crt", "tls.key"],
+  jwt: ["kid", "public.pem", "signing.pem"],
+  kek: ["key-encryption-key"],
+} as const;
+
+/** The service in every form a client inside or outside the cluster uses, plus localhost for port-forwards. */
+export function serverDnsNames(service: string, namespace: string, extra: readonly string[]): string[] {
+  const names = [
+    service,
+    `${service}.${namespace}`,
+    `${service}.${namespace}.svc`,
+    `${service}.${namespace}.svc.cluster.local`,
+    "localhost",
+    ...extra,
+  ];
+  return [...new Set(names)];
+}
+
+export function serverIpAddresses(extra: readonly string[]): string[] {
+  return [...new Set(["127.0.0.1", "::1", ...extra])];
+}
+
+/** DER bytes of a single-block PEM. */
+export function pemToDer(pem: string): Buffer {
+  const body = pem
+    .replace(/-----BEGIN [^-]+-----/, "")
+    .replace(/-----END [^-]+-----/, "")
+    .replace(/\s+/g, "");
+  return Buffer.from(body, "base64");
+}
+
+/**
+ * The JWT key id, as OpenShell's certgen derives it: lower-case hex of the
+ * first 16 bytes of SHA-256 over the public key's SPKI DER (32 characters).
+ */
+export function jwtKid(publicKeyPem: string): string {
+  return createHash("sha256").update(pemToDer(publicKeyPem)).digest("hex").slice(0, 32);
+}
+
+export type KeyAlgorithm = "ECDSA-P256" | "ECDSA-P384" | "RSA-2048" | "RSA-4096";
+
+/** `tls.PrivateKey` arguments for a configured algorithm. */
+export function privateKeyArgs(alg: KeyAlgorithm): { algorithm: "ECDSA"; ecdsaCurve: "P256" | "P384" } | { algorithm: "RSA"; rsaBits: number } {
+  switch (alg) {
+    case "ECDSA-P256":
+      return { algorithm: "ECDSA", ecdsaCurve: "P256" };
+    case "ECDSA-P384":
+      return { algorithm: "ECDSA", ecdsaCurve: "P384" };
+    case "RSA-2048":
+      return { algorithm: "RSA", rsaBits: 2048 };
+    case "RSA-4096":
+      return { algorithm: "RSA", rsaBits: 4096 };
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * CloudNativePG: the operator chart's values and the gateway's Postgres
+ * `Cluster` (plus its backup schedule), built from the plan. Database
+ * passwords never pass through Pulumi: the operator generates the
+ * `<cluster>-app` Secret the gateway reads.
+ */
+import type { Plan } from "../plan/plan";
+import { chartImageValues, resolvedImage } from "./images";
+import { mergeValues, sortKeys, type Json, type Values } from "./tree";
+
+export const CLUSTER_API = "postgresql.cnpg.io/v1";
+export const DATABASE_NAME = "openshell";
+
+export function backupSecretName(plan: Plan): string {
+  return `${plan.config.database.clusterName}-backup-credentials`;
+}
+
+export function cloudnativePgValues(plan: Plan): Values {
+  return sortKeys(
+    mergeValues(
+      {
+        crds: { create: true },
+        config: { create: true, clusterWide: true },
+        imagePullSecrets: plan.pullSecretName !== undefined ? [{ name: plan.pullSecretName }] : [],
+        monitoring: { podMonitorEnabled: false },
+      },
+      chartImageValues(plan.images, "cloudnativePg"),
+    ),
+  );
+}
+
+const LABELS = { "app.kubernetes.io/part-of": "agent-platform", "app.kubernetes.io/component": "database" };
+
+export function clusterManifest(plan: Plan): Values {
+  const d = plan.config.database;
+  const spec: Values = {
+    instances: d.instances,
+    imageName: resolvedImage(plan.images, "cloudnativePg.postgres"),
+    storage: { size: d.storageSize, ...(plan.config.storage.databaseClass !== undefined ? { storageClass: plan.config.storage.databaseClass } : {}) },
+    bootstrap: { initdb: { database: DATABASE_NAME, owner: DATABASE_NAME } },
+    affinity:
+      d.podAntiAffinity === "none"
+        ? { enablePodAntiAffinity: false }
+        : { enablePodAntiAffinity: true, podAntiAffinityType: d.podAntiAffinity, topologyKey: "kubernetes.io/hostname" },
+  };
+  if (plan.pullSecretName !== undefined) spec["imagePullSecrets"] = [{ name: plan.pullSecretName }];
+  if (d.backup.enabled) {
+    const secret = backupSecretName(plan);
+    spec["backup"] = {
+      retentionPolicy: d.backup.retention,
+      barmanObjectStore: {
+        destinationPath: d.backup.destinationPath ?? "",
+        endpointURL: d.backup.endpointUrl ?? "",
+        s3Credentials: {
+          accessKeyId: { name: secret, key: "ACCESS_KEY_ID" },
+          secretAccessKey: { name: secret, key: "ACCESS_SECRET_KEY" },
+        },
+        wal: { compression: "gzip" },
+      },
+    } as Json;
+  }
+  return sortKeys({
+    apiVersion: CLUSTER_API,
+    kind: "Cluster",
+    metadata: { name: d.clusterName, namespace: plan.namespaces.gateway, labels: { ...LABELS } },
+    spec,
+  });
+}
+
+export function scheduledBackupManifest(plan: Plan): Values {
+  const d = plan.config.database;
+  return sortKeys({
+    apiVersion: CLUSTER_API,
+    kind: "ScheduledBackup",
+    metadata: { name: `${d.clusterName}-daily`, namespace: plan.namespaces.gateway, labels: { ...LABELS } },
+    spec: { schedule: d.backup.schedule, backupOwnerReference: "self", cluster: { name: d.clusterName }, method: "barmanObjectStore" },
+  });
+}

@@ -1,0 +1,121 @@
+/**
+ * Values for the OpenShell gateway chart (0.0.10x-0.0.11x keys), built from
+ * the plan. No secret ever enters these values: the chart is pointed at
+ * Secrets the Pki, Database and gateway components create.
+ */
+import { kubernetesAtLeast } from "../catalog/versions";
+import { GATEWAY_PORT, GATEWAY_RELEASE, GATEWAY_SECRETS } from "../pki/contract";
+import type { Plan } from "../plan/plan";
+import { chartImageValues } from "./images";
+import { mergeValues, sortKeys, type Json, type Values } from "./tree";
+
+export type SideloadMethod = "image-volume" | "init-container";
+
+/**
+ * How the supervisor reaches sandbox pods: an image volume where the
+ * cluster has them (on by default from 1.35; 1.33-1.34 only with the
+ * ImageVolume feature gate on), else an init container that copies it.
+ */
+export function sideloadMethod(kubernetesVersion: string, imageVolumeGate: boolean): SideloadMethod {
+  if (kubernetesAtLeast(kubernetesVersion, 35)) return "image-volume";
+  if (kubernetesAtLeast(kubernetesVersion, 33) && imageVolumeGate) return "image-volume";
+  return "init-container";
+}
+
+/** The chart's selector labels for the gateway pods (release "openshell", name "openshell"). */
+export const GATEWAY_SELECTOR = {
+  "app.kubernetes.io/instance": GATEWAY_RELEASE,
+  "app.kubernetes.io/name": "openshell",
+} as const;
+
+/** The sandbox ServiceAccount the chart creates (`<fullname>-sandbox`). */
+export const SANDBOX_SERVICE_ACCOUNT = "openshell-sandbox";
+
+export function databaseSecretName(plan: Plan): string | undefined {
+  const d = plan.config.database;
+  return d.engine === "postgres" ? `${d.clusterName}-app` : undefined;
+}
+
+export function openshellValues(plan: Plan): Values {
+  const c = plan.config;
+  const g = c.gateway;
+  const ha = g.replicas > 1;
+  const dbSecret = databaseSecretName(plan);
+  const pullSecrets: Json = plan.pullSecretName !== undefined ? [{ name: plan.pullSecretName }] : [];
+
+  const server: Values = {
+    sandboxNamespace: plan.namespaces.sandbox,
+    sandboxImagePullSecrets: pullSecrets,
+    workspaceDefaultStorageSize: g.workspaceSize,
+    ...(c.storage.workspaceClass !== undefined ? { workspaceStorageClass: c.storage.workspaceClass } : {}),
+    enableUserNamespaces: g.userNamespaces,
+    ...(dbSecret !== undefined ? { externalDbSecret: dbSecret } : {}),
+    credentialStorage: { existingSecret: GATEWAY_SECRETS.kek },
+    disableTls: false,
+    tls: {
+      certSecretName: GATEWAY_SECRETS.serverTls,
+      clientCaSecretName: GATEWAY_SECRETS.clientCa,
+      clientTlsSecretName: GATEWAY_SECRETS.clientTls,
+    },
+    sandboxJwt: { signingSecretName: GATEWAY_SECRETS.jwt },
+    auth: { allowUnauthenticatedUsers: g.allowUnauthenticatedUsers },
+  };
+  const o = g.oidc;
+  if (o.issuer !== undefined) {
+    const oidc: Values = { issuer: o.issuer };
+    if (o.audience !== undefined) oidc["audience"] = o.audience;
+    if (o.rolesClaim !== undefined) oidc["rolesClaim"] = o.rolesClaim;
+    if (o.adminRole !== undefined) oidc["adminRole"] = o.adminRole;
+    if (o.userRole !== undefined) oidc["userRole"] = o.userRole;
+    if (o.caConfigMap !== undefined) oidc["caConfigMapName"] = o.caConfigMap;
+    server["oidc"] = oidc;
+  }
+
+  const values: Values = {
+    replicaCount: g.replicas,
+    // A Deployment whenever the database is external; the StatefulSet exists for the SQLite volume.
+    workload: { kind: dbSecret !== undefined ? "deployment" : "statefulset" },
+    image: { pullPolicy: "IfNotPresent" },
+    supervisor: { sideloadMethod: sideloadMethod(plan.kubernetesVersion, c.cluster.featureGates.imageVolume) },
+    imagePullSecrets: pullSecrets,
+    server,
+    service: { type: g.serviceType, port: GATEWAY_PORT, healthPort: 8081, metricsPort: 9090 },
+    resources: {
+      requests: { cpu: g.resources.requests.cpu, memory: g.resources.requests.memory },
+      limits: { cpu: g.resources.limits.cpu, memory: g.resources.limits.memory },
+    },
+    // The graph creates every Secret the PKI hook would have (helm.v4.Chart runs no hooks).
+    pkiInitJob: { enabled: false },
+    certManager: { enabled: false },
+    networkPolicy: { enabled: true },
+    grpcRoute: g.grpcRoute.enabled
+      ? {
+          enabled: true,
+          hostnames: [...g.grpcRoute.hostnames],
+          gateway: {
+            create: false,
+            name: g.grpcRoute.gatewayName ?? "",
+            ...(g.grpcRoute.gatewayNamespace !== undefined ? { namespace: g.grpcRoute.gatewayNamespace } : {}),
+          },
+        }
+      : { enabled: false },
+  };
+  if (ha) {
+    values["affinity"] = {
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          {
+            weight: 100,
+            podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: { ...GATEWAY_SELECTOR } } },
+          },
+        ],
+      },
+    };
+  }
+  if (c.cluster.openshift) {
+    // OpenShift assigns UIDs and fsGroups from the namespace range (OpenShell's OpenShift guide).
+    values["podSecurityContext"] = { fsGroup: null };
+    values["securityContext"] = { runAsUser: null };
+  }
+  return sortKeys(mergeValues(values, chartImageValues(plan.images, "openshell")));
+}
