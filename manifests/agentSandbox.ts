@@ -61,10 +61,10 @@ export function parseManifest(id: string, text: string): K8sObject[] {
   return out;
 }
 
+/** `spec.template.spec` of a workload (every kind in WORKLOADS has one). */
 function podSpecOf(obj: K8sObject): Record<string, unknown> | undefined {
-  const spec = obj["spec"] as Record<string, unknown> | undefined;
-  if (obj.kind === "Job") return ((spec?.["template"] as Record<string, unknown>)?.["spec"] as Record<string, unknown>) ?? undefined;
-  return ((spec?.["template"] as Record<string, unknown> | undefined)?.["spec"] as Record<string, unknown>) ?? undefined;
+  const template = (obj["spec"] as Record<string, unknown> | undefined)?.["template"] as Record<string, unknown> | undefined;
+  return template?.["spec"] as Record<string, unknown> | undefined;
 }
 
 /** Rewrites every container image of a pod spec; an image outside the catalog is an error. */
@@ -105,7 +105,7 @@ function stripCaBundle(crd: K8sObject): void {
 }
 
 export function prepareAgentSandbox(text: string, o: AgentSandboxOptions): AgentSandboxParts {
-  const all = structuredClone(parseManifest(o.id, text));
+  const all = parseManifest(o.id, text);
   const namespaces = all.filter((x) => x.kind === "Namespace");
   const crds = all.filter((x) => x.kind === "CustomResourceDefinition");
   const objects = all.filter((x) => x.kind !== "Namespace" && x.kind !== "CustomResourceDefinition");

@@ -339,3 +339,91 @@ describe("secret settings", () => {
     });
   });
 });
+
+describe("gateway, PKI and database rules", () => {
+  it("OIDC half configured: settings without an issuer, roles without a claim", () => {
+    expect(errorOf({ tier: "dev", kubernetesVersion: "1.34", gateway: { oidc: { audience: "x", adminRole: "admins" } } })).toBe(
+      [
+        'stack "test" has 2 configuration errors:',
+        "  - gateway.oidc.adminRole: only used with gateway.oidc.issuer, which is not set",
+        "  - gateway.oidc.audience: only used with gateway.oidc.issuer, which is not set",
+        FOOTER,
+      ].join("\n"),
+    );
+    expect(errorOf(ready({ tier: "staging", kubernetesVersion: "1.34", gateway: { oidc: { adminRole: "admins" } } }))).toBe(
+      ['stack "test" has 1 configuration error:', "  - gateway.oidc.rolesClaim: required when gateway.oidc.adminRole or userRole is set", FOOTER].join("\n"),
+    );
+  });
+
+  it("someone must be able to log in; unauthenticated users need a named relaxation outside dev", () => {
+    expect(errorOf({ tier: "staging", kubernetesVersion: "1.34" })).toBe(
+      [
+        'stack "test" has 1 configuration error:',
+        "  - gateway.oidc.issuer: required: clients authenticate with OIDC tokens (the gateway refuses mTLS-only users with the Kubernetes driver), or set gateway.allowUnauthenticatedUsers",
+        FOOTER,
+      ].join("\n"),
+    );
+    expect(errorOf({ tier: "staging", kubernetesVersion: "1.34", gateway: { allowUnauthenticatedUsers: true } })).toBe(
+      [
+        'stack "test" has 1 configuration error:',
+        "  - gateway.allowUnauthenticatedUsers: not allowed in the staging tier (configure gateway.oidc, or set relaxations.unauthenticatedUsers to true)",
+        FOOTER,
+      ].join("\n"),
+    );
+    const relaxed = resolveConfig({
+      stack: "test",
+      values: { tier: "staging", kubernetesVersion: "1.34", gateway: { allowUnauthenticatedUsers: true }, relaxations: { unauthenticatedUsers: true } },
+      secrets: NO_SECRETS,
+    });
+    expect(relaxed.gateway.allowUnauthenticatedUsers).toBe(true);
+  });
+
+  it("prod without the manifest digest", () => {
+    expect(errorOf({ tier: "prod", kubernetesVersion: "1.34", gateway: { oidc: { issuer: ISSUER } } })).toBe(
+      [
+        'stack "test" has 1 configuration error:',
+        '  - catalog.manifestSha256["agent-sandbox"]: required in the prod tier: the sha256 of sandbox.yaml v0.5.6 (sha256sum the file you verified and mirrored)',
+        FOOTER,
+      ].join("\n"),
+    );
+    // The all-in-one asset's digest for v0.5.6 is in the catalog.
+    const c = resolveConfig({
+      stack: "test",
+      values: { tier: "prod", kubernetesVersion: "1.34", gateway: { oidc: { issuer: ISSUER } }, agentSandbox: { extensions: true } },
+      secrets: NO_SECRETS,
+    });
+    expect(c.agentSandbox.extensions).toBe(true);
+  });
+
+  it("route, user namespaces on OpenShift, reserved namespaces, certificate lifetimes", () => {
+    expect(
+      errorOf({
+        tier: "dev",
+        kubernetesVersion: "1.34",
+        cluster: { openshift: true },
+        gateway: { userNamespaces: true, grpcRoute: { enabled: true }, sandboxNamespace: "cnpg-system" },
+        pki: { caValidityHours: 100, certValidityHours: 200, earlyRenewalHours: 200 },
+      }),
+    ).toBe(
+      [
+        'stack "test" has 5 configuration errors:',
+        "  - gateway.grpcRoute.gatewayName: required when gateway.grpcRoute.enabled is true (the Gateway the route attaches to)",
+        '  - gateway.sandboxNamespace: "cnpg-system" belongs to another component; use a namespace of its own',
+        "  - gateway.userNamespaces: fails on OpenShift (sandbox creation errors with setgroups, OpenShell #2520); leave it false",
+        "  - pki.caValidityHours: must exceed pki.certValidityHours (200): a certificate cannot outlive its CA",
+        "  - pki.earlyRenewalHours: must be less than pki.certValidityHours (200), or every run re-issues the certificates",
+        FOOTER,
+      ].join("\n"),
+    );
+  });
+
+  it("replicas > 1 on SQLite is refused even when Postgres would be the tier default", () => {
+    expect(errorOf(ready({ tier: "staging", kubernetesVersion: "1.34", database: { engine: "sqlite" } }))).toBe(
+      [
+        'stack "test" has 1 configuration error:',
+        '  - gateway.replicas: 2 replicas need database.engine "postgres"; with "sqlite" the gateway runs exactly 1 replica',
+        FOOTER,
+      ].join("\n"),
+    );
+  });
+});

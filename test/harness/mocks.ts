@@ -38,6 +38,8 @@ export interface Registered {
 export interface Evaluation {
   readonly resources: readonly Registered[];
   readonly outputs: Record<string, unknown>;
+  /** Top-level stack outputs that are secret Outputs. */
+  readonly secretOutputs?: readonly string[];
   readonly invokes: readonly string[];
   /** URLs the program fetched. */
   readonly fetched?: readonly string[];
@@ -241,8 +243,12 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
   if (failure !== undefined) throw new EvaluationError(failure, resources);
 
   const outputs: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(exported)) outputs[k] = await resolveDeep(v);
-  return { resources, outputs, invokes, fetched };
+  const secretOutputs: string[] = [];
+  for (const [k, v] of Object.entries(exported)) {
+    if (pulumi.Output.isInstance(v) && (await isSecretOutput(v as pulumi.Output<unknown>))) secretOutputs.push(k);
+    outputs[k] = await resolveDeep(v);
+  }
+  return { resources, outputs, secretOutputs, invokes, fetched };
 }
 
 /** Resolves Outputs anywhere inside a value (stack outputs may nest them). */
