@@ -2,12 +2,14 @@
  * `npm run bench`: how long the program takes to evaluate under the mock
  * engine, per example stack, beside a one-resource baseline program.
  * Figures only; nothing here is a test. Each run re-loads the program's
- * modules so that configuration, plan and registrations are all counted.
+ * modules so that configuration, plan, manifest preparation (the test
+ * fixture, served without network) and registrations are all counted.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { join } from "node:path";
+import { SERVED, exampleConfig } from "../test/harness/examples";
 import { evaluate } from "../test/harness/mocks";
-import { EXAMPLE_SECRETS, EXAMPLE_STACKS, exampleStackConfig } from "../test/harness/stackConfig";
+import { EXAMPLE_STACKS } from "../test/harness/stackConfig";
 
 const ROOT = join(__dirname, "..");
 const RUNS = Number(process.env["BENCH_RUNS"] ?? 15);
@@ -24,7 +26,7 @@ async function time(program: () => Promise<Record<string, unknown>>, stack: stri
   for (let i = 0; i < RUNS + 2; i++) {
     forgetProjectModules();
     const start = process.hrtime.bigint();
-    await evaluate({ stack: { ...exampleStackConfig(stack, EXAMPLE_SECRETS[stack]), stack }, program });
+    await evaluate({ stack: { ...exampleConfig(stack), stack }, fetches: SERVED, program });
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     if (i >= 2) samples.push(ms); // two warm-up runs
   }
@@ -48,7 +50,7 @@ async function main(): Promise<void> {
   const rows: [string, number[]][] = [["baseline (1 resource)", baseline]];
   for (const stack of EXAMPLE_STACKS) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    rows.push([stack, await time(async () => ({ ...(require("../index") as Record<string, unknown>) }), stack)]);
+    rows.push([stack, await time(async () => (require("../index") as () => Promise<Record<string, unknown>>)(), stack)]);
   }
   const base = median(baseline);
   console.log(`mock-engine evaluation, ${RUNS} runs each after 2 warm-ups (ms)`);
