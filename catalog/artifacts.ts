@@ -387,7 +387,7 @@ export const IMAGES: readonly ImageEntry[] = [
   {
     id: "openshell.sandboxBase",
     repository: "ghcr.io/nvidia/openshell-community/sandboxes/base",
-    // Published only as :latest and the 7-character commit SHA of OpenShell-Community
+    // Published only under the floating "latest" tag and the 7-character commit SHA of OpenShell-Community
     // (build-sandboxes.yml); 8f7d0da is the newest commit touching sandboxes/base that
     // we could date. Pin a digest with catalog.images once you have mirrored it.
     tag: "8f7d0da",
@@ -550,9 +550,3 @@ export const IMAGES: readonly ImageEntry[] = [
 ];
 
 export const IMAGE_IDS: readonly string[] = IMAGES.map((i) => i.id);
-
-export function imageEntry(id: string): ImageEntry {
-  const e = IMAGES.find((i) => i.id === id);
-  if (e === undefined) throw new Error(`unknown catalog image "${id}"`);
-  return e;
-}

@@ -7,7 +7,7 @@
  * the tests all call these, so what an air-gapped site mirrors is exactly what
  * the graph deploys.
  */
-import { ImageRef, ImageRefError, formatImageRef, isValidRegistryHost, isValidRepository, parseImageRef } from "./imageRef";
+import { ImageRef, formatImageRef, isValidRegistryHost, isValidRepository, parseImageRef } from "./imageRef";
 
 /** How mirrored image paths are laid out on the mirror. */
 export type MirrorLayout = "prefix" | "perRegistry";
@@ -171,12 +171,6 @@ export function resolveChart(source: ChartSource, settings: RegistrySettings): C
   return { chart: `oci://${loc.registry}/${loc.repository}`, plainHttp: settings.plainHttp };
 }
 
-/** The hosts a chart location pulls from (used by validation and audits). */
-export function chartHosts(loc: ChartLocation): string[] {
-  if (loc.repo !== undefined) return [parseHttp(loc.repo).host];
-  return [parseOci(loc.chart).host];
-}
-
 // ------------------------------------------------------------- manifests
 
 /** A raw manifest published as a release asset. */
@@ -214,4 +208,3 @@ export function checkLocation(location: string): string | undefined {
   return undefined;
 }
 
-export { ImageRefError };

@@ -5,7 +5,7 @@
  * served at the URL the plan resolves.
  */
 import { describe, expect, it } from "vitest";
-import { EvaluationError, find, inventoryOf, isSecretOutput, redactSecrets, type Evaluation } from "./harness/mocks";
+import { EvaluationError, find, inventoryOf, redactSecrets, type Evaluation } from "./harness/mocks";
 import { kubernetesObjects, validateAll } from "./harness/k8sSchema";
 import { PROD_MANIFEST_URL, UPSTREAM_MANIFEST_URL, runExample, runProgram } from "./harness/program";
 import { EXAMPLE_SECRETS, EXAMPLE_STACKS, exampleStackConfig } from "./harness/stackConfig";
@@ -219,4 +219,3 @@ describe("secrets", () => {
   });
 });
 
-export { isSecretOutput };
