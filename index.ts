@@ -10,12 +10,13 @@ import { readStackSettings, resolveConfig } from "./config/load";
 import { readSecrets } from "./config/secrets";
 import { agentSandboxParts } from "./manifests/fromPlan";
 import { buildPlan, ownedNamespaces } from "./plan/plan";
-import { GATEWAY_PORT, GATEWAY_SERVICE } from "./pki/contract";
-import { serverDnsNames, serverIpAddresses } from "./pki/contract";
-import { createProvider } from "./components/provider";
+import { GATEWAY_PORT, GATEWAY_SERVICE, serverDnsNames, serverIpAddresses } from "./pki/contract";
+import { createProvider, mirrorCredentials } from "./components/provider";
 import { Namespaces } from "./components/namespaces";
 import { AgentSandbox } from "./components/agentSandbox";
 import { Pki } from "./components/pki";
+import { Storage, hasStorage } from "./components/storage";
+import { GpuOperator } from "./components/gpuOperator";
 import { Database } from "./components/database";
 import { OpenShellGateway } from "./components/openshellGateway";
 
@@ -27,15 +28,10 @@ export = async () => {
   const { config: c, namespaces: ns } = plan;
 
   const opts = { provider: createProvider(plan.provider, secrets) };
-  const mirrorAuth =
-    plan.pullSecretName !== undefined && c.registry.username !== undefined && secrets.registryPassword !== undefined
-      ? { username: c.registry.username, password: secrets.registryPassword }
-      : undefined;
-  const namespaces = new Namespaces("namespaces", {
-    names: ownedNamespaces(ns),
-    ...(mirrorAuth !== undefined ? { credentials: { ...mirrorAuth, host: c.registry.host!, secretName: plan.pullSecretName! } } : {}),
-  }, opts);
-  const ready = (...names: string[]) => names.flatMap((n) => namespaces.readyIn(n));
+  const auth = mirrorCredentials(plan, secrets);
+  const chartCredentials = auth !== undefined ? { chartCredentials: { username: auth.username, password: auth.password } } : {};
+  const namespaces = new Namespaces("namespaces", { names: ownedNamespaces(ns), ...(auth !== undefined ? { credentials: auth } : {}) }, opts);
+  const ready = (...names: (string | undefined)[]) => names.flatMap((n) => (n === undefined ? [] : namespaces.readyIn(n)));
 
   const agentSandbox = new AgentSandbox("agent-sandbox", { parts: sandboxManifest, dependsOn: ready(ns.agentSandbox) }, opts);
   const pki = new Pki("pki", {
@@ -46,34 +42,36 @@ export = async () => {
     serverIpAddresses: serverIpAddresses(c.pki.extraIpAddresses),
     dependsOn: ready(ns.gateway, ns.sandbox),
   }, opts);
+  const storage = hasStorage(plan)
+    ? new Storage("storage", { plan, ...chartCredentials, ...(secrets.cephUserKey ? { cephUserKey: secrets.cephUserKey } : {}), dependsOn: ready(ns.csiDriverNfs, ns.cephCsi) }, opts)
+    : undefined;
+  const storageReady = storage?.ready ?? [];
+  const gpu = plan.components.gpuOperator ? new GpuOperator("gpu-operator", { plan, ...chartCredentials, dependsOn: ready(ns.gpuOperator) }, opts) : undefined;
   const database = plan.components.cloudnativePg
     ? new Database("database", {
         plan,
-        ...(mirrorAuth !== undefined ? { chartCredentials: mirrorAuth } : {}),
-        ...(secrets.backupAccessKeyId !== undefined && secrets.backupSecretAccessKey !== undefined
+        ...chartCredentials,
+        ...(secrets.backupAccessKeyId && secrets.backupSecretAccessKey
           ? { backupCredentials: { accessKeyId: secrets.backupAccessKeyId, secretAccessKey: secrets.backupSecretAccessKey } }
           : {}),
-        operatorDependsOn: ready(ns.cloudnativePg!),
-        clusterDependsOn: ready(ns.gateway),
+        operatorDependsOn: ready(ns.cloudnativePg),
+        clusterDependsOn: [...ready(ns.gateway), ...storageReady],
       }, opts)
     : undefined;
   const gateway = new OpenShellGateway("gateway", {
     plan,
-    ...(mirrorAuth !== undefined ? { chartCredentials: mirrorAuth } : {}),
+    ...chartCredentials,
     ...(secrets.inferenceApiKey !== undefined ? { inferenceApiKey: secrets.inferenceApiKey } : {}),
-    dependsOn: [...ready(ns.gateway, ns.sandbox), ...agentSandbox.crds, agentSandbox.controller, ...pki.secrets, ...(database ? [database.cluster] : [])],
+    dependsOn: [...ready(ns.gateway, ns.sandbox), ...agentSandbox.crds, agentSandbox.controller, ...pki.secrets, ...storageReady,
+      ...(database ? [database.cluster] : []), ...(gpu ? [gpu.chart] : [])],
   }, opts);
 
   return {
-    tier: plan.tier,
-    versions: plan.versions,
-    components: plan.components,
+    tier: plan.tier, versions: plan.versions, components: plan.components,
     images: [...new Set(plan.images.flatMap((i) => i.pulls.map((p) => p.resolved)))].sort(),
     gatewayEndpoint: gateway.endpoint,
     portForwardCommand: `kubectl port-forward svc/${GATEWAY_SERVICE} ${GATEWAY_PORT}:${GATEWAY_PORT} -n ${ns.gateway}`,
-    caCertificate: pki.caCertificate,
-    clientCertificate: pki.clientCertificate,
-    clientKey: pki.clientKey,
+    caCertificate: pki.caCertificate, clientCertificate: pki.clientCertificate, clientKey: pki.clientKey,
     certificateExpiry: { ca: pki.caExpiry, server: pki.serverCertificateExpiry, client: pki.clientCertificateExpiry },
     databaseSecretName: database?.secretName ?? "",
   };

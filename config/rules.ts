@@ -318,6 +318,73 @@ const GATEWAY_RULES: readonly Rule[] = [
   },
 ];
 
+/** The StorageClasses a stack defines, by name. */
+export function definedClasses(c: Config): string[] {
+  const s = c.storage;
+  return [...(s.cephfs.mode !== "none" ? [s.cephfs.className] : []), ...(s.nfs.enabled ? [s.nfs.className] : [])];
+}
+
+const STORAGE_RULES: readonly Rule[] = [
+  {
+    needs: ["storage"],
+    check: (c) => {
+      const s = c.storage;
+      const out: ConfigIssue[] = [];
+      const ceph = s.cephfs;
+      if (ceph.mode === "standalone") {
+        if (ceph.clusterID === undefined) out.push(issue(["storage", "cephfs", "clusterID"], 'required when storage.cephfs.mode is "standalone" (the Ceph cluster fsid)'));
+        if (ceph.fsName === undefined) out.push(issue(["storage", "cephfs", "fsName"], 'required when storage.cephfs.mode is "standalone"'));
+        if (ceph.monitors.length === 0) out.push(issue(["storage", "cephfs", "monitors"], 'needs at least one monitor address when storage.cephfs.mode is "standalone"'));
+      } else if (ceph.mode === "rook") {
+        if (ceph.fsName === undefined) out.push(issue(["storage", "cephfs", "fsName"], 'required when storage.cephfs.mode is "rook" (the CephFilesystem name)'));
+        if (ceph.monitors.length > 0) out.push(issue(["storage", "cephfs", "monitors"], 'only used when storage.cephfs.mode is "standalone" (Rook knows its monitors)'));
+      } else if (ceph.default) {
+        out.push(issue(["storage", "cephfs", "default"], 'storage.cephfs.mode is "none": there is no CephFS class to make the default'));
+      }
+      const nfs = s.nfs;
+      if (nfs.enabled) {
+        if (nfs.server === undefined) out.push(issue(["storage", "nfs", "server"], "required when storage.nfs.enabled is true"));
+        if (nfs.share === undefined) out.push(issue(["storage", "nfs", "share"], "required when storage.nfs.enabled is true"));
+      } else {
+        for (const k of ["server", "share", "subDir"] as const) {
+          if (nfs[k] !== undefined) out.push(issue(["storage", "nfs", k], "only used when storage.nfs.enabled is true"));
+        }
+        if (nfs.default) out.push(issue(["storage", "nfs", "default"], "storage.nfs.enabled is false: there is no NFS class to make the default"));
+      }
+      if (ceph.mode !== "none" && nfs.enabled && ceph.className === nfs.className) {
+        out.push(issue(["storage", "nfs", "className"], `"${nfs.className}" is also storage.cephfs.className; give each class its own name`));
+      }
+      if (ceph.mode !== "none" && nfs.enabled && ceph.default && nfs.default) {
+        out.push(issue(["storage"], `at most one default StorageClass: both ${ceph.className} (cephfs) and ${nfs.className} (nfs) are marked default`));
+      }
+      const defined = definedClasses(c);
+      const known = [...defined, ...s.existingClasses];
+      for (const role of ["workspaceClass", "databaseClass"] as const) {
+        const name = s[role];
+        if (name !== undefined && !known.includes(name)) {
+          out.push(
+            issue(
+              ["storage", role],
+              `"${name}" is not a class of this stack (defined: ${defined.join(", ") || "none"}; existing: ${s.existingClasses.join(", ") || "none"}); define it, or list it in storage.existingClasses`,
+            ),
+          );
+        }
+      }
+      for (const name of s.existingClasses.filter((n) => defined.includes(n))) {
+        out.push(issue(["storage", "existingClasses"], `"${name}" is defined by this stack; list only classes that exist already`));
+      }
+      return out;
+    },
+  },
+  {
+    needs: ["gpu"],
+    check: (c) =>
+      !c.gpu.enabled && c.gpu.driverRepoConfigMap !== undefined
+        ? [issue(["gpu", "driverRepoConfigMap"], "only used when gpu.enabled is true")]
+        : [],
+  },
+];
+
 /** Secrets stored in plain text are refused whatever else is configured. */
 export function secretIssues(secrets: SecretPresenceMap): ConfigIssue[] {
   return (Object.keys(secrets) as SecretKey[])
@@ -328,7 +395,7 @@ export function secretIssues(secrets: SecretPresenceMap): ConfigIssue[] {
 /** Runs every rule whose sections parsed. */
 export function crossFieldIssues(parsed: Partial<Config>, secrets: SecretPresenceMap): ConfigIssue[] {
   const out: ConfigIssue[] = [];
-  for (const rule of [...RULES, ...GATEWAY_RULES]) {
+  for (const rule of [...RULES, ...GATEWAY_RULES, ...STORAGE_RULES]) {
     if (rule.needs.every((k) => parsed[k] !== undefined)) out.push(...rule.check(parsed as Config, secrets));
   }
   return out;

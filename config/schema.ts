@@ -194,24 +194,70 @@ export const GpuSchema = strict({
   enabled: z.boolean(),
   /** Install the driver container (false when nodes have a host driver). */
   driver: z.boolean(),
+  /** ConfigMap in gpu-operator with package repository files for the driver build (private mirrors). */
+  driverRepoConfigMap: name("ConfigMap").optional(),
   toolkit: z.boolean(),
   /** Deploy node-feature-discovery (false when NFD already runs). */
   nfd: z.boolean(),
+  /** Run the MIG manager. */
   mig: z.boolean(),
+  migStrategy: z.enum(["none", "single", "mixed"]),
+  /** Container Device Interface. */
+  cdi: z.boolean(),
+  /** Time-slicing: each GPU is advertised this many times (0 or 1 = off). */
+  timeSlicingReplicas: z.number().int().min(0).max(64),
   /** KubeVirt/Kata sandbox workloads (vfio, vGPU and sandbox device plugins). */
   sandboxWorkloads: z.boolean(),
+  /** RuntimeClass GPU sandboxes run with (the operator creates "nvidia"). */
+  runtimeClassName: name("RuntimeClass"),
   /** Node OS tags the driver image is mirrored for (the operator appends -<os>). */
   nodeOperatingSystems: z.array(z.string().regex(/^[a-z]+[0-9.]+$/, "must be a node OS tag such as ubuntu24.04 or rhel9.4")),
 });
 
+const mountOptions = z.array(z.string().regex(/^[A-Za-z0-9_.,=:/-]+$/, "must be a mount option such as nfsvers=4.1"));
+
 export const StorageSchema = strict({
-  /** RWX StorageClass for sandbox workspaces; unset = the cluster default class. */
+  /** RWX StorageClass for sandbox workspaces: a class defined here, one in existingClasses; unset = the cluster default. */
   workspaceClass: name("StorageClass").optional(),
-  /** RWO StorageClass for Postgres; unset = the cluster default class. */
+  /** RWO StorageClass for Postgres: likewise. */
   databaseClass: name("StorageClass").optional(),
-  nfs: strict({ enabled: z.boolean(), snapshots: z.boolean() }),
-  /** none | rook (existing Rook cluster) | standalone (ceph-csi chart; needs the secret cephUserKey). */
-  cephfs: strict({ mode: z.enum(["none", "rook", "standalone"]) }),
+  /** StorageClasses that already exist in the cluster and may be used by name (e.g. standard on kind). */
+  existingClasses: z.array(name("StorageClass")),
+  reclaimPolicy: z.enum(["Delete", "Retain"]),
+  allowVolumeExpansion: z.boolean(),
+  volumeBindingMode: z.enum(["Immediate", "WaitForFirstConsumer"]),
+  nfs: strict({
+    enabled: z.boolean(),
+    snapshots: z.boolean(),
+    className: name("StorageClass"),
+    default: z.boolean(),
+    server: z.string().regex(/^[A-Za-z0-9.:[\]-]+$/, "must be a host name or IP address").optional(),
+    share: z.string().regex(/^\/\S*$/, "must be an absolute export path such as /exports/sandboxes").optional(),
+    /** Per-volume directory, with ${pvc.metadata.namespace}, ${pvc.metadata.name}, ${pv.metadata.name}. */
+    subDir: z.string().min(1).optional(),
+    mountPermissions: z.string().regex(/^0?[0-7]{3,4}$/, "must be an octal mode such as 0775").optional(),
+    onDelete: z.enum(["delete", "retain", "archive"]).optional(),
+    mountOptions,
+  }),
+  cephfs: strict({
+    /** none | rook (an existing Rook cluster) | standalone (the ceph-csi chart; needs the secret cephUserKey). */
+    mode: z.enum(["none", "rook", "standalone"]),
+    className: name("StorageClass"),
+    default: z.boolean(),
+    fsName: z.string().min(1).optional(),
+    pool: z.string().min(1).optional(),
+    /** standalone: the Ceph cluster fsid (ceph-csi clusterID). rook: the CephCluster namespace (default rook-ceph). */
+    clusterID: z.string().min(1).optional(),
+    /** standalone: Ceph monitor addresses. */
+    monitors: z.array(z.string().regex(/^[A-Za-z0-9.:[\]-]+$/, "must be a monitor address such as 10.0.0.1:6789")),
+    subvolumeGroup: z.string().min(1).optional(),
+    /** standalone: Ceph user whose key is the secret cephUserKey. */
+    userId: z.string().min(1),
+    /** rook: the namespace the Rook operator runs in (the provisioner is <ns>.cephfs.csi.ceph.com). */
+    rookOperatorNamespace: name("namespace"),
+    mounter: z.enum(["kernel", "fuse"]).optional(),
+    mountOptions,
+  }),
 });
 
 export const InferenceSchema = strict({

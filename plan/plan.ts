@@ -8,6 +8,7 @@ import { AGENT_SANDBOX_NAMESPACE } from "../manifests/agentSandbox";
 import {
   CHARTS,
   CLOUDNATIVEPG_PAIRS,
+  IMAGES,
   RELEASES,
   manifestUrl,
   type ChartId,
@@ -87,6 +88,9 @@ export interface NamespacePlan {
   readonly sandbox: string;
   readonly agentSandbox: string;
   readonly cloudnativePg?: string;
+  readonly gpuOperator?: string;
+  readonly csiDriverNfs?: string;
+  readonly cephCsi?: string;
 }
 
 export interface Plan {
@@ -101,7 +105,10 @@ export interface Plan {
   readonly components: Readonly<Record<"agentSandbox" | "openshell" | "cloudnativePg" | "gpuOperator" | "csiDriverNfs" | "cephCsi", boolean>>;
   readonly charts: readonly ResolvedChart[];
   readonly manifests: readonly ResolvedManifest[];
+  /** Images the stack pulls (run-time-only ones included). */
   readonly images: readonly ResolvedImage[];
+  /** Every catalog image, resolved: what chart values set, enabled or not. */
+  readonly chartImages: readonly ResolvedImage[];
   /** Secret settings the graph reads (as secret Outputs). */
   readonly secrets: readonly SecretKey[];
   readonly config: Config;
@@ -158,7 +165,9 @@ export function buildPlan(stack: string, c: Config, provided: SecretPresenceMap)
   const versions = resolveVersions(c);
   const sel = selectArtifacts(c);
 
-  const images: ResolvedImage[] = sel.images.map((entry) => {
+  // Every catalog image is resolved: chart values set all of a chart's image keys (a disabled
+  // component switched on later must not fall back to a public registry); `images` is what runs.
+  const chartImages: ResolvedImage[] = IMAGES.map((entry) => {
     const source = sourceImage(entry, versions, c);
     const resolved = resolveImageRef(source, registry);
     const oses = entry.perNodeOs === true ? [...c.gpu.nodeOperatingSystems].sort() : [undefined];
@@ -172,6 +181,8 @@ export function buildPlan(stack: string, c: Config, provided: SecretPresenceMap)
     });
     return { id: entry.id, source, resolved, pulls, bindings: entry.bindings, runtimeOnly: entry.runtimeOnly, why: entry.why };
   });
+  const selected = new Set(sel.images.map((i) => i.id));
+  const images = chartImages.filter((i) => selected.has(i.id));
 
   const charts: ResolvedChart[] = sel.charts.map((entry) => ({
     id: entry.id,
@@ -215,6 +226,9 @@ export function buildPlan(stack: string, c: Config, provided: SecretPresenceMap)
       sandbox: c.gateway.sandboxNamespace ?? c.gateway.namespace,
       agentSandbox: AGENT_SANDBOX_NAMESPACE,
       ...(on("cloudnativePg") ? { cloudnativePg: CHARTS.cloudnativePg.namespace } : {}),
+      ...(on("gpuOperator") ? { gpuOperator: CHARTS.gpuOperator.namespace } : {}),
+      ...(on("csiDriverNfs") ? { csiDriverNfs: CHARTS.csiDriverNfs.namespace } : {}),
+      ...(on("cephCsiCephfs") ? { cephCsi: CHARTS.cephCsiCephfs.namespace } : {}),
     },
     versions,
     components: {
@@ -228,6 +242,7 @@ export function buildPlan(stack: string, c: Config, provided: SecretPresenceMap)
     charts,
     manifests,
     images,
+    chartImages,
     secrets: neededSecrets(c, provided),
     config: c,
   };
@@ -235,6 +250,6 @@ export function buildPlan(stack: string, c: Config, provided: SecretPresenceMap)
 
 /** Every namespace the graph creates, deduplicated, in a stable order. */
 export function ownedNamespaces(n: NamespacePlan): string[] {
-  const all = [n.agentSandbox, n.gateway, n.sandbox, ...(n.cloudnativePg !== undefined ? [n.cloudnativePg] : [])];
-  return [...new Set(all)];
+  const all = [n.agentSandbox, n.gateway, n.sandbox, n.cloudnativePg, n.gpuOperator, n.csiDriverNfs, n.cephCsi];
+  return [...new Set(all.filter((x): x is string => x !== undefined))];
 }

@@ -50,7 +50,15 @@ const POSTGRES_HA = [
 
 const EXPECTED: Record<string, string[]> = {
   dev: [...CORE, "pulumi:pulumi:Stack agent-platform-dev"],
-  staging: [...CORE, ...POSTGRES_HA, "pulumi:pulumi:Stack agent-platform-staging"],
+  staging: [
+    ...CORE,
+    ...POSTGRES_HA,
+    "agent-platform:platform:Storage storage",
+    "kubernetes:core/v1:Namespace namespaces-csi-nfs",
+    "kubernetes:helm.sh/v4:Chart storage-nfs",
+    "kubernetes:storage.k8s.io/v1:StorageClass storage-class-nfs",
+    "pulumi:pulumi:Stack agent-platform-staging",
+  ],
   prod: [
     ...CORE,
     ...POSTGRES_HA,
@@ -58,6 +66,12 @@ const EXPECTED: Record<string, string[]> = {
     "kubernetes:core/v1:Secret namespaces-agent-sandbox-system-pull",
     "kubernetes:core/v1:Secret namespaces-cnpg-system-pull",
     "kubernetes:core/v1:Secret namespaces-openshell-pull",
+    "agent-platform:platform:Storage storage",
+    "kubernetes:storage.k8s.io/v1:StorageClass storage-class-cephfs",
+    "agent-platform:platform:GpuOperator gpu-operator",
+    "kubernetes:core/v1:Namespace namespaces-gpu-operator",
+    "kubernetes:core/v1:Secret namespaces-gpu-operator-pull",
+    "kubernetes:helm.sh/v4:Chart gpu-operator-chart",
     "pulumi:pulumi:Stack agent-platform-prod",
   ],
 };

@@ -24,7 +24,7 @@ export function cloudnativePgValues(plan: Plan): Values {
         imagePullSecrets: plan.pullSecretName !== undefined ? [{ name: plan.pullSecretName }] : [],
         monitoring: { podMonitorEnabled: false },
       },
-      chartImageValues(plan.images, "cloudnativePg"),
+      chartImageValues(plan.chartImages, "cloudnativePg"),
     ),
   );
 }
@@ -35,7 +35,7 @@ export function clusterManifest(plan: Plan): Values {
   const d = plan.config.database;
   const spec: Values = {
     instances: d.instances,
-    imageName: resolvedImage(plan.images, "cloudnativePg.postgres"),
+    imageName: resolvedImage(plan.chartImages, "cloudnativePg.postgres"),
     storage: { size: d.storageSize, ...(plan.config.storage.databaseClass !== undefined ? { storageClass: plan.config.storage.databaseClass } : {}) },
     bootstrap: { initdb: { database: DATABASE_NAME, owner: DATABASE_NAME } },
     affinity:

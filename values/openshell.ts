@@ -49,6 +49,8 @@ export function openshellValues(plan: Plan): Values {
     workspaceDefaultStorageSize: g.workspaceSize,
     ...(c.storage.workspaceClass !== undefined ? { workspaceStorageClass: c.storage.workspaceClass } : {}),
     enableUserNamespaces: g.userNamespaces,
+    // GPU sandboxes run with the GPU Operator's runtime class.
+    ...(c.gpu.enabled ? { defaultRuntimeClassName: c.gpu.runtimeClassName } : {}),
     ...(dbSecret !== undefined ? { externalDbSecret: dbSecret } : {}),
     credentialStorage: { existingSecret: GATEWAY_SECRETS.kek },
     disableTls: false,
@@ -117,5 +119,5 @@ export function openshellValues(plan: Plan): Values {
     values["podSecurityContext"] = { fsGroup: null };
     values["securityContext"] = { runAsUser: null };
   }
-  return sortKeys(mergeValues(values, chartImageValues(plan.images, "openshell")));
+  return sortKeys(mergeValues(values, chartImageValues(plan.chartImages, "openshell")));
 }

@@ -68,7 +68,7 @@ describe("Postgres Cluster", () => {
       { enablePodAntiAffinity: true, podAntiAffinityType: "required", topologyKey: "kubernetes.io/hostname" },
       "harbor.example.internal/mirror/ghcr.io/cloudnative-pg/postgresql:18.4-system-trixie",
       [{ name: "platform-registry-credentials" }],
-      { size: "50Gi" },
+      { size: "50Gi", storageClass: "ceph-block" },
     ]);
     expect(c.protect).toBe(true);
   });
@@ -89,7 +89,7 @@ describe("Postgres Cluster", () => {
           tier: "staging",
           kubernetesVersion: "1.34",
           gateway: { oidc: { issuer: "https://login.example.internal" } },
-          storage: { databaseClass: "ceph-rbd" },
+          storage: { databaseClass: "ceph-rbd", existingClasses: ["ceph-rbd"] },
           database: { backup: { enabled: true, endpointUrl: "https://s3.example.internal", destinationPath: "s3://backups/openshell" } },
         },
         { backupAccessKeyId: "fixture-akid-11", backupSecretAccessKey: "fixture-sak-22" },

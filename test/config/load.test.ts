@@ -324,7 +324,7 @@ describe("secret settings", () => {
         kubernetesVersion: "1.34",
         registry: { ...mirror, username: "robot$pull" },
         inference: { provider: "openai-compatible", endpoint: "https://llm.example.internal/v1" },
-        storage: { cephfs: { mode: "standalone" } },
+        storage: { cephfs: { mode: "standalone", clusterID: "b6f1c0de-fsid", fsName: "sandboxes", monitors: ["10.0.0.1:6789"] } },
         database: { backup: { enabled: true, endpointUrl: "https://s3.example.internal", destinationPath: "s3://backups/openshell" } },
       }),
       secrets: provided("registryPassword", "inferenceApiKey", "cephUserKey", "backupAccessKeyId", "backupSecretAccessKey"),

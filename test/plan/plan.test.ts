@@ -195,7 +195,15 @@ describe("mirrored plans never pull from a source registry", () => {
             kubernetesVersion: "1.34",
             registry: { ...mirror, layout: s.layout, pathPrefix: s.layout === "prefix" ? "mirror" : "", registries },
             gpu: s.gpu,
-            storage: s.storage,
+            storage: {
+              nfs: s.storage.nfs.enabled ? { ...s.storage.nfs, server: "nfs.example.internal", share: "/exports" } : s.storage.nfs,
+              cephfs:
+                s.storage.cephfs.mode === "standalone"
+                  ? { mode: "standalone", clusterID: "fsid", fsName: "fs", monitors: ["10.0.0.1:6789"] }
+                  : s.storage.cephfs.mode === "rook"
+                    ? { mode: "rook", fsName: "fs" }
+                    : { mode: "none" },
+            },
             database: s.database,
             gateway: { replicas: s.database.engine === "postgres" ? 3 : 1 },
             agentSandbox: s.agentSandbox,

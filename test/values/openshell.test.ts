@@ -127,7 +127,7 @@ describe("openshellValues", () => {
         tier: "staging",
         kubernetesVersion: "1.34",
         cluster: { openshift: true },
-        storage: { workspaceClass: "cephfs-rwx" },
+        storage: { workspaceClass: "cephfs-rwx", existingClasses: ["cephfs-rwx"] },
         gateway: {
           sandboxNamespace: "sandboxes",
           oidc: { audience: "openshell-cli", rolesClaim: "groups", adminRole: "admins", userRole: "users", caConfigMap: "oidc-ca" },
