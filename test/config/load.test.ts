@@ -427,3 +427,56 @@ describe("gateway, PKI and database rules", () => {
     );
   });
 });
+
+describe("storage and GPU rules", () => {
+  it("CephFS without clusterID/fsName/monitors, NFS without server/share", () => {
+    expect(
+      errorOf({ tier: "dev", kubernetesVersion: "1.34", storage: { cephfs: { mode: "standalone" }, nfs: { enabled: true } } }, provided("cephUserKey")),
+    ).toBe(
+      [
+        'stack "test" has 5 configuration errors:',
+        '  - storage.cephfs.clusterID: required when storage.cephfs.mode is "standalone" (the Ceph cluster fsid)',
+        '  - storage.cephfs.fsName: required when storage.cephfs.mode is "standalone"',
+        '  - storage.cephfs.monitors: needs at least one monitor address when storage.cephfs.mode is "standalone"',
+        "  - storage.nfs.server: required when storage.nfs.enabled is true",
+        "  - storage.nfs.share: required when storage.nfs.enabled is true",
+        FOOTER,
+      ].join("\n"),
+    );
+  });
+
+  it("two default classes, a role naming an undefined class, settings of a class that is off", () => {
+    expect(
+      errorOf({
+        tier: "dev",
+        kubernetesVersion: "1.34",
+        gpu: { driverRepoConfigMap: "repos" },
+        storage: {
+          workspaceClass: "cephfs-fast",
+          databaseClass: "local-path",
+          existingClasses: ["local-path", "nfs"],
+          cephfs: { mode: "rook", fsName: "fs", default: true, monitors: ["10.0.0.1:6789"] },
+          nfs: { enabled: true, server: "n", share: "/e", default: true },
+        },
+      }),
+    ).toBe(
+      [
+        'stack "test" has 5 configuration errors:',
+        "  - gpu.driverRepoConfigMap: only used when gpu.enabled is true",
+        "  - storage: at most one default StorageClass: both cephfs (cephfs) and nfs (nfs) are marked default",
+        '  - storage.cephfs.monitors: only used when storage.cephfs.mode is "standalone" (Rook knows its monitors)',
+        '  - storage.existingClasses: "nfs" is defined by this stack; list only classes that exist already',
+        '  - storage.workspaceClass: "cephfs-fast" is not a class of this stack (defined: cephfs, nfs; existing: local-path, nfs); define it, or list it in storage.existingClasses',
+        FOOTER,
+      ].join("\n"),
+    );
+    expect(errorOf({ tier: "dev", kubernetesVersion: "1.34", storage: { nfs: { server: "n", default: true } } })).toBe(
+      [
+        'stack "test" has 2 configuration errors:',
+        "  - storage.nfs.default: storage.nfs.enabled is false: there is no NFS class to make the default",
+        "  - storage.nfs.server: only used when storage.nfs.enabled is true",
+        FOOTER,
+      ].join("\n"),
+    );
+  });
+});

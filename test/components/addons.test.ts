@@ -1,0 +1,169 @@
+/**
+ * GPU Operator and storage through the whole program under mocks, per
+ * example stack and for toggled variants: chart references, versions and
+ * values, the classes' provisioners and parameters, the storage roles, and
+ * an audit that mirrored stacks leave no image key at a public registry.
+ */
+import { describe, expect, it } from "vitest";
+import { find, type Evaluation } from "../harness/mocks";
+import { kubernetesObjects, validateAll } from "../harness/k8sSchema";
+import { buildConfigMap, runExample, runProgram } from "../harness/program";
+import { FIXTURE_SHA256 } from "../harness/examples";
+
+const PUBLIC = ["ghcr.io", "nvcr.io", "registry.k8s.io", "quay.io", "docker.io", "helm.ngc.nvidia.com", "github.com"];
+
+/** Every string in chart values (and chart sources) that starts at a public host. */
+export function publicReferences(ev: Evaluation): string[] {
+  const hits: string[] = [];
+  const walk = (v: unknown, path: string): void => {
+    if (typeof v === "string") {
+      const host = v.replace(/^(oci|https?):\/\//, "").split("/")[0]!;
+      if (PUBLIC.includes(host) || host.endsWith(".github.io")) hits.push(`${path} = ${v}`);
+    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
+    else if (typeof v === "object" && v !== null) for (const [k, x] of Object.entries(v)) walk(x, `${path}.${k}`);
+  };
+  for (const r of ev.resources.filter((x) => x.type === "kubernetes:helm.sh/v4:Chart")) walk(r.inputs, r.name);
+  return hits;
+}
+
+const MIRRORED = {
+  tier: "prod",
+  kubernetesVersion: "1.34",
+  registry: {
+    mode: "mirrored",
+    host: "harbor.example.internal",
+    pathPrefix: "mirror",
+    username: "robot",
+    manifestBaseUrl: "https://files.example.internal/platform-manifests",
+  },
+  catalog: { manifestSha256: { "agent-sandbox": FIXTURE_SHA256 } },
+  gateway: { oidc: { issuer: "https://login.example.internal" } },
+};
+
+describe("GPU Operator", () => {
+  it("prod: the pinned chart from the mirror in gpu-operator, authenticated", async () => {
+    const chart = find(await runExample("prod"), "kubernetes:helm.sh/v4:Chart", "gpu-operator-chart");
+    expect([chart.inputs["chart"], chart.inputs["version"], chart.inputs["name"], chart.inputs["namespace"], chart.inputs["repositoryOpts"]]).toEqual([
+      "oci://harbor.example.internal/mirror/helm.ngc.nvidia.com/nvidia/gpu-operator",
+      "v26.7.0",
+      "gpu-operator",
+      "gpu-operator",
+      { username: "robot$platform-pull", password: "fixture-registry-password-3f9a" },
+    ]);
+  });
+
+  it("online: the NGC Helm repository", async () => {
+    const ev = await runProgram(
+      "staging",
+      buildConfigMap({ tier: "staging", kubernetesVersion: "1.34", gateway: { oidc: { issuer: "https://login.example.internal" } }, gpu: { enabled: true } }),
+    );
+    const chart = find(ev, "kubernetes:helm.sh/v4:Chart", "gpu-operator-chart");
+    expect([chart.inputs["chart"], chart.inputs["repositoryOpts"]]).toEqual(["gpu-operator", { repo: "https://helm.ngc.nvidia.com/nvidia" }]);
+  });
+
+  it("time-slicing: the device-plugin ConfigMap exists before the chart; GPU sandboxes get the nvidia runtime class", async () => {
+    const ev = await runProgram("dev", buildConfigMap({ tier: "dev", kubernetesVersion: "1.34", gpu: { enabled: true, timeSlicingReplicas: 4 } }));
+    const cm = find(ev, "kubernetes:core/v1:ConfigMap", "gpu-operator-time-slicing");
+    expect(cm.inputs["metadata"]).toEqual({
+      name: "gpu-time-slicing",
+      namespace: "gpu-operator",
+      labels: { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "agent-platform" },
+    });
+    expect(find(ev, "kubernetes:helm.sh/v4:Chart", "gpu-operator-chart").dependsOn).toContain(cm.urn);
+    const server = (find(ev, "kubernetes:helm.sh/v4:Chart", "gateway-chart").inputs["values"] as { server: Record<string, unknown> }).server;
+    expect(server["defaultRuntimeClassName"]).toBe("nvidia");
+  });
+
+  it("GPUs off: no operator, no runtime class for sandboxes", async () => {
+    const ev = await runExample("dev");
+    expect(ev.resources.filter((r) => r.name.startsWith("gpu-operator"))).toEqual([]);
+    const server = (find(ev, "kubernetes:helm.sh/v4:Chart", "gateway-chart").inputs["values"] as { server: Record<string, unknown> }).server;
+    expect(server["defaultRuntimeClassName"]).toBeUndefined();
+  });
+});
+
+describe("storage", () => {
+  it("staging: csi-driver-nfs and its class; workspaces on it, Postgres on the default class", async () => {
+    const ev = await runExample("staging");
+    const chart = find(ev, "kubernetes:helm.sh/v4:Chart", "storage-nfs");
+    expect([chart.inputs["chart"], chart.inputs["version"], chart.inputs["namespace"], chart.inputs["repositoryOpts"]]).toEqual([
+      "csi-driver-nfs",
+      "4.13.4",
+      "csi-nfs",
+      { repo: "https://kubernetes-csi.github.io/csi-driver-nfs" },
+    ]);
+    const sc = find(ev, "kubernetes:storage.k8s.io/v1:StorageClass", "storage-class-nfs");
+    expect([sc.inputs["provisioner"], sc.inputs["parameters"], sc.inputs["reclaimPolicy"]]).toEqual([
+      "nfs.csi.k8s.io",
+      { onDelete: "archive", server: "nfs.example.internal", share: "/exports/sandboxes", subDir: "${pvc.metadata.namespace}/${pvc.metadata.name}" },
+      "Delete",
+    ]);
+    expect(sc.dependsOn).toContain(chart.urn);
+    const server = (find(ev, "kubernetes:helm.sh/v4:Chart", "gateway-chart").inputs["values"] as { server: Record<string, unknown> }).server;
+    expect(server["workspaceStorageClass"]).toBe("nfs");
+    expect((find(ev, "kubernetes:postgresql.cnpg.io/v1:Cluster", "database-cluster").inputs["spec"] as { storage: unknown }).storage).toEqual({ size: "10Gi" });
+    expect(find(ev, "kubernetes:helm.sh/v4:Chart", "gateway-chart").dependsOn).toContain(sc.urn);
+  });
+
+  it("prod: the Rook CephFS class for workspaces (Retain), the existing RBD class for Postgres", async () => {
+    const ev = await runExample("prod");
+    const sc = find(ev, "kubernetes:storage.k8s.io/v1:StorageClass", "storage-class-cephfs");
+    expect([sc.inputs["provisioner"], sc.inputs["reclaimPolicy"], (sc.inputs["parameters"] as Record<string, string>)["fsName"]]).toEqual([
+      "rook-ceph.cephfs.csi.ceph.com",
+      "Retain",
+      "platform-fs",
+    ]);
+    const server = (find(ev, "kubernetes:helm.sh/v4:Chart", "gateway-chart").inputs["values"] as { server: Record<string, unknown> }).server;
+    expect(server["workspaceStorageClass"]).toBe("cephfs");
+    const cluster = find(ev, "kubernetes:postgresql.cnpg.io/v1:Cluster", "database-cluster");
+    expect((cluster.inputs["spec"] as { storage: unknown }).storage).toEqual({ size: "50Gi", storageClass: "ceph-block" });
+    expect(cluster.dependsOn).toContain(sc.urn);
+  });
+
+  it("standalone CephFS: the chart, and the Ceph credentials from the secret setting in a Secret", async () => {
+    const ev = await runProgram(
+      "dev",
+      buildConfigMap(
+        { tier: "dev", kubernetesVersion: "1.34", storage: { workspaceClass: "cephfs", cephfs: { mode: "standalone", clusterID: "fsid-1", fsName: "fs", monitors: ["10.0.0.1:6789"] } } },
+        { cephUserKey: "fixture-ceph-key-77" },
+      ),
+    );
+    const secret = find(ev, "kubernetes:core/v1:Secret", "storage-ceph-credentials");
+    expect([secret.inputs["metadata"], secret.inputs["stringData"], secret.secretPaths]).toEqual([
+      { name: "csi-cephfs-secret", namespace: "ceph-csi-cephfs", labels: { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "agent-platform" } },
+      { adminID: "admin", adminKey: "fixture-ceph-key-77", userID: "admin", userKey: "fixture-ceph-key-77" },
+      ["stringData"],
+    ]);
+    const chart = find(ev, "kubernetes:helm.sh/v4:Chart", "storage-cephfs");
+    expect([chart.inputs["chart"], chart.inputs["version"], chart.inputs["namespace"]]).toEqual(["ceph-csi-cephfs", "3.13.1", "ceph-csi-cephfs"]);
+    expect(JSON.stringify(chart.inputs)).not.toContain("fixture-ceph-key-77");
+  });
+});
+
+describe("mirrored audit", () => {
+  const variants: [string, Record<string, unknown>][] = [
+    ["everything on", { gpu: { enabled: true, mig: true, sandboxWorkloads: true, timeSlicingReplicas: 2 }, storage: { nfs: { enabled: true, snapshots: true, server: "n", share: "/e" } } }],
+    ["GPUs without driver and NFD", { gpu: { enabled: true, driver: false, nfd: false } }],
+    ["standalone CephFS", { storage: { cephfs: { mode: "standalone", clusterID: "fsid", fsName: "fs", monitors: ["10.0.0.1:6789"] } } }],
+    ["SQLite, one replica", { database: { engine: "sqlite" }, gateway: { replicas: 1 } }],
+  ];
+
+  it.each(variants)("%s: no chart value or chart source at a public registry", async (_name, extra) => {
+    const secrets = { registryPassword: "pw", ...("storage" in extra && JSON.stringify(extra).includes("standalone") ? { cephUserKey: "k" } : {}) };
+    const values = JSON.parse(JSON.stringify(MIRRORED)) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(extra)) values[k] = { ...(values[k] as object), ...(v as object) };
+    const ev = await runProgram("prod", buildConfigMap(values, secrets));
+    expect(ev.resources.filter((r) => r.type === "kubernetes:helm.sh/v4:Chart").length).toBeGreaterThan(0);
+    expect(publicReferences(ev)).toEqual([]);
+    const results = await validateAll(kubernetesObjects(ev));
+    expect(results.filter((r) => r.status === "invalid")).toEqual([]);
+  });
+
+  it("negative control: the same audit finds the public references of an online stack", async () => {
+    const ev = await runProgram("staging", buildConfigMap({ tier: "staging", kubernetesVersion: "1.34", gateway: { oidc: { issuer: "https://login.example.internal" } }, gpu: { enabled: true } }));
+    const hits = publicReferences(ev);
+    expect(hits).toContain("gateway-chart.chart = oci://ghcr.io/nvidia/openshell/helm-chart");
+    expect(hits).toContain("gpu-operator-chart.values.driver.repository = nvcr.io/nvidia");
+    expect(hits).toContain("gpu-operator-chart.values.node-feature-discovery.image.repository = registry.k8s.io/nfd/node-feature-discovery");
+  });
+});
