@@ -9,10 +9,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { readStackSettings, resolveConfig } from "./config/load";
 import { readSecrets } from "./config/secrets";
 import { agentSandboxParts } from "./manifests/fromPlan";
-import { buildPlan, ownedNamespaces } from "./plan/plan";
+import { buildPlan } from "./plan/plan";
+import { namespaceSpecs, relaxations } from "./security/podSecurity";
 import { GATEWAY_PORT, GATEWAY_SERVICE, serverDnsNames, serverIpAddresses } from "./pki/contract";
 import { createProvider, mirrorCredentials } from "./components/provider";
 import { Namespaces } from "./components/namespaces";
+import { Policies } from "./components/policies";
 import { AgentSandbox } from "./components/agentSandbox";
 import { Pki } from "./components/pki";
 import { Storage, hasStorage } from "./components/storage";
@@ -30,8 +32,10 @@ export = async () => {
   const opts = { provider: createProvider(plan.provider, secrets) };
   const auth = mirrorCredentials(plan, secrets);
   const chartCredentials = auth !== undefined ? { chartCredentials: { username: auth.username, password: auth.password } } : {};
-  const namespaces = new Namespaces("namespaces", { names: ownedNamespaces(ns), ...(auth !== undefined ? { credentials: auth } : {}) }, opts);
+  for (const r of relaxations(plan)) pulumi.log.warn(`relaxed: ${r}`);
+  const namespaces = new Namespaces("namespaces", { namespaces: namespaceSpecs(plan), ...(auth !== undefined ? { credentials: auth } : {}) }, opts);
   const ready = (...names: (string | undefined)[]) => names.flatMap((n) => (n === undefined ? [] : namespaces.readyIn(n)));
+  const policies = new Policies("policies", { plan, readyIn: (n) => namespaces.readyIn(n) }, opts);
 
   const agentSandbox = new AgentSandbox("agent-sandbox", { parts: sandboxManifest, dependsOn: ready(ns.agentSandbox) }, opts);
   const pki = new Pki("pki", {
@@ -62,7 +66,7 @@ export = async () => {
     plan,
     ...chartCredentials,
     ...(secrets.inferenceApiKey !== undefined ? { inferenceApiKey: secrets.inferenceApiKey } : {}),
-    dependsOn: [...ready(ns.gateway, ns.sandbox), ...agentSandbox.crds, agentSandbox.controller, ...pki.secrets, ...storageReady,
+    dependsOn: [...ready(ns.gateway, ns.sandbox), ...agentSandbox.crds, agentSandbox.controller, ...pki.secrets, ...storageReady, ...policies.ready,
       ...(database ? [database.cluster] : []), ...(gpu ? [gpu.chart] : [])],
   }, opts);
 

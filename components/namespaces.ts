@@ -1,8 +1,9 @@
 /**
  * The namespaces the graph owns, created explicitly (never implicitly by a
- * chart), each with the mirror pull Secret when the stack pulls from an
- * authenticated mirror. Every other component depends on the namespaces it
- * writes into.
+ * chart) with their Pod Security labels, the default service account's
+ * token automount off, and the mirror pull Secret when the stack pulls from
+ * an authenticated mirror. Every other component depends on the namespaces
+ * it writes into.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -25,9 +26,15 @@ export interface RegistryCredentials {
   readonly secretName: string;
 }
 
+export interface NamespaceSpec {
+  readonly name: string;
+  /** Extra labels, e.g. Pod Security Admission. */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
 export interface NamespacesArgs {
-  /** Namespace names, in creation order. */
-  readonly names: readonly string[];
+  /** Namespaces, in creation order. */
+  readonly namespaces: readonly NamespaceSpec[];
   /** Set in mirrored mode with credentials: a pull Secret in every namespace. */
   readonly credentials?: RegistryCredentials;
 }
@@ -47,11 +54,18 @@ export class Namespaces extends pulumi.ComponentResource {
       creds === undefined
         ? undefined
         : pulumi.secret(pulumi.output(creds.password).apply((pw) => dockerConfigJson(creds.host, creds.username, pw)));
-    for (const ns of args.names) {
+    for (const spec of args.namespaces) {
+      const ns = spec.name;
       namespaces[ns] = new k8s.core.v1.Namespace(
         `${name}-${ns}`,
-        { metadata: { name: ns, labels: { ...COMMON_LABELS } } },
+        { metadata: { name: ns, labels: { ...COMMON_LABELS, ...spec.labels } } },
         { parent: this },
+      );
+      // CIS 5.1.5: the default service account mounts no token; workloads use their own accounts.
+      new k8s.core.v1.ServiceAccountPatch(
+        `${name}-${ns}-default-sa`,
+        { metadata: { name: "default", namespace: ns }, automountServiceAccountToken: false },
+        { parent: this, dependsOn: [namespaces[ns]!] },
       );
       if (creds !== undefined && config !== undefined) {
         pullSecrets[ns] = new k8s.core.v1.Secret(

@@ -24,6 +24,7 @@ const common: TierDefaults = {
     namespace: "openshell",
     replicas: 1,
     workspaceSize: "2Gi",
+    sandboxNamespace: "openshell-sandboxes",
     userNamespaces: false,
     resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
     serviceType: "ClusterIP",
@@ -70,8 +71,32 @@ const common: TierDefaults = {
     cephfs: { mode: "none", className: "cephfs", default: false, monitors: [], userId: "admin", rookOperatorNamespace: "rook-ceph", mountOptions: [] },
   },
   inference: { provider: "none" },
-  policies: { profile: "strict" },
-  relaxations: { latestTags: false, plainHttpMirror: false, unauthenticatedUsers: false },
+  policies: {
+    profile: "strict",
+    apiServer: { cidrs: [], ports: [443, 6443] },
+    privateCidrs: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16"],
+    gatewayClients: { namespaces: [], cidrs: [] },
+    sandboxEgress: { ports: [443] },
+    egress: [],
+    quota: {
+      pods: 50,
+      requestsCpu: "32",
+      requestsMemory: "64Gi",
+      limitsCpu: "64",
+      limitsMemory: "128Gi",
+      requestsStorage: "500Gi",
+      persistentVolumeClaims: 50,
+      gpus: 4,
+    },
+    containerDefaults: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "2", memory: "4Gi" } },
+  },
+  relaxations: {
+    latestTags: false,
+    plainHttpMirror: false,
+    unauthenticatedUsers: false,
+    sharedSandboxNamespace: false,
+    anyApiServerAddress: false,
+  },
   agentSandbox: { extensions: false },
 };
 
@@ -82,7 +107,22 @@ export const TIER_DEFAULTS: Readonly<Record<Tier, TierDefaults>> = {
     // A laptop has no identity provider: mTLS (port-forward + client certificate) only.
     gateway: { ...common.gateway, allowUnauthenticatedUsers: true },
     database: { ...common.database, storageSize: "1Gi" },
-    policies: { profile: "relaxed" },
+    policies: {
+      ...common.policies,
+      profile: "relaxed",
+      // A laptop cluster's API server address varies (kind, k3d, minikube): any address, on purpose.
+      apiServer: { cidrs: ["0.0.0.0/0"], ports: [443, 6443, 8443] },
+      sandboxEgress: { ports: [80, 443] },
+      // Package registries for day-to-day development: read-only.
+      egress: [
+        { name: "github", host: "github.com", methods: ["GET", "HEAD"] },
+        { name: "github-content", host: "*.githubusercontent.com", methods: ["GET", "HEAD"] },
+        { name: "pypi", host: "pypi.org", methods: ["GET", "HEAD"] },
+        { name: "pypi-files", host: "files.pythonhosted.org", methods: ["GET", "HEAD"] },
+        { name: "npm", host: "registry.npmjs.org", methods: ["GET", "HEAD"] },
+      ],
+      quota: { ...common.policies.quota, pods: 20, requestsCpu: "8", requestsMemory: "16Gi", limitsCpu: "16", limitsMemory: "32Gi", requestsStorage: "100Gi", persistentVolumeClaims: 20, gpus: 1 },
+    },
   },
   /** Shared pre-production: Postgres-backed, two gateway replicas. */
   staging: {
@@ -108,6 +148,10 @@ export const TIER_DEFAULTS: Readonly<Record<Tier, TierDefaults>> = {
     pki: { ...common.pki, caValidityHours: 43800, certValidityHours: 2160 },
     // Volumes outlive their claims in prod: a deleted PVC never deletes sandbox work or a database.
     storage: { ...common.storage, reclaimPolicy: "Retain" },
+    policies: {
+      ...common.policies,
+      quota: { ...common.policies.quota, pods: 200, requestsCpu: "128", requestsMemory: "512Gi", limitsCpu: "256", limitsMemory: "1Ti", requestsStorage: "2Ti", persistentVolumeClaims: 200, gpus: 16 },
+    },
     database: {
       ...common.database,
       engine: "postgres",

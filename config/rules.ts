@@ -385,6 +385,43 @@ const STORAGE_RULES: readonly Rule[] = [
   },
 ];
 
+const POLICY_RULES: readonly Rule[] = [
+  {
+    needs: ["gateway", "relaxations"],
+    check: (c) =>
+      c.gateway.sandboxNamespace === c.gateway.namespace && !c.relaxations.sharedSandboxNamespace
+        ? [
+            issue(
+              ["gateway", "sandboxNamespace"],
+              `is the gateway namespace; sandboxes need Pod Security "privileged", the gateway runs "restricted": use a namespace of their own, or set relaxations.sharedSandboxNamespace to true`,
+            ),
+          ]
+        : [],
+  },
+  {
+    needs: ["tier", "policies", "relaxations"],
+    check: (c) => {
+      const api = c.policies.apiServer.cidrs;
+      if (api.length === 0) {
+        return [issue(["policies", "apiServer", "cidrs"], "required: the API server's addresses (control-plane node IPs or the endpoint CIDR) for the components that call it")];
+      }
+      if (c.tier !== "dev" && api.includes("0.0.0.0/0") && !c.relaxations.anyApiServerAddress) {
+        return [issue(["policies", "apiServer", "cidrs"], `0.0.0.0/0 is not allowed in the ${c.tier} tier (list the API server's addresses, or set relaxations.anyApiServerAddress to true)`)];
+      }
+      return [];
+    },
+  },
+  {
+    needs: ["policies", "inference"],
+    check: (c) => {
+      const names = c.policies.egress.map((e) => e.name);
+      if (c.inference.provider !== "none") names.push("inference");
+      const dup = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))].sort();
+      return dup.length > 0 ? [issue(["policies", "egress"], `names must be unique (the inference endpoint takes "inference"): ${dup.join(", ")}`)] : [];
+    },
+  },
+];
+
 /** Secrets stored in plain text are refused whatever else is configured. */
 export function secretIssues(secrets: SecretPresenceMap): ConfigIssue[] {
   return (Object.keys(secrets) as SecretKey[])
@@ -395,7 +432,7 @@ export function secretIssues(secrets: SecretPresenceMap): ConfigIssue[] {
 /** Runs every rule whose sections parsed. */
 export function crossFieldIssues(parsed: Partial<Config>, secrets: SecretPresenceMap): ConfigIssue[] {
   const out: ConfigIssue[] = [];
-  for (const rule of [...RULES, ...GATEWAY_RULES, ...STORAGE_RULES]) {
+  for (const rule of [...RULES, ...GATEWAY_RULES, ...STORAGE_RULES, ...POLICY_RULES]) {
     if (rule.needs.every((k) => parsed[k] !== undefined)) out.push(...rule.check(parsed as Config, secrets));
   }
   return out;

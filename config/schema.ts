@@ -266,9 +266,48 @@ export const InferenceSchema = strict({
   model: z.string().min(1).optional(),
 });
 
+const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/, "must be a CIDR such as 10.0.0.0/8");
+const port = z.number().int().min(1).max(65535);
+const hostPattern = z.string().regex(/^(\*\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?$/, "must be a host name, optionally *.-prefixed");
+
 export const PoliciesSchema = strict({
-  /** relaxed (dev) or strict; see README "Policies". */
+  /** relaxed (dev: Pod Security enforced at baseline, sandboxes reach any address) or strict. */
   profile: z.enum(["relaxed", "strict"]),
+  /** Where the Kubernetes API server is, for components that call it (control-plane node addresses). */
+  apiServer: strict({ cidrs: z.array(cidr), ports: z.array(port).min(1) }),
+  /** Pod and service CIDRs (and other private ranges) sandboxes may never reach directly. */
+  privateCidrs: z.array(cidr),
+  /** Who may call the gateway on 8080 besides sandboxes: namespaces (e.g. an ingress) and CIDRs. */
+  gatewayClients: strict({ namespaces: z.array(name("namespace")), cidrs: z.array(cidr) }),
+  /** Namespace of Prometheus, allowed to scrape metrics ports; unset = no scraping allowed. */
+  monitoringNamespace: name("namespace").optional(),
+  /** Sandbox network egress at L3/L4 (the L7 allow-list below filters hosts, methods, paths). */
+  sandboxEgress: strict({ ports: z.array(port) }),
+  /** OpenShell L7 egress allow-list (network_policies); anything not listed is denied. */
+  egress: z.array(
+    strict({
+      name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be lower-case letters, digits and -"),
+      host: hostPattern,
+      port: port.optional(),
+      methods: z.array(z.enum(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])).optional(),
+      paths: z.array(z.string().regex(/^\/\S*$/, "must be an absolute path, * and ** wildcards allowed")).optional(),
+      /** Executables allowed to make the calls (globs); default any. */
+      binaries: z.array(z.string().regex(/^\/\S*$/, "must be an absolute path glob")).optional(),
+    }),
+  ),
+  /** ResourceQuota of the sandbox namespace. */
+  quota: strict({
+    pods: z.number().int().min(1),
+    requestsCpu: quantity,
+    requestsMemory: quantity,
+    limitsCpu: quantity,
+    limitsMemory: quantity,
+    requestsStorage: quantity,
+    persistentVolumeClaims: z.number().int().min(0),
+    gpus: z.number().int().min(0),
+  }),
+  /** LimitRange defaults for sandbox containers that set none. */
+  containerDefaults: resources,
 });
 
 export const RelaxationsSchema = strict({
@@ -278,6 +317,10 @@ export const RelaxationsSchema = strict({
   plainHttpMirror: z.boolean(),
   /** Allow gateway.allowUnauthenticatedUsers in staging/prod. */
   unauthenticatedUsers: z.boolean(),
+  /** Let sandboxes share the gateway namespace (it then runs at Pod Security privileged). */
+  sharedSandboxNamespace: z.boolean(),
+  /** Allow API-server egress to 0.0.0.0/0 in staging/prod (when its addresses are not known). */
+  anyApiServerAddress: z.boolean(),
 });
 
 export const AgentSandboxSchema = strict({

@@ -67,6 +67,21 @@ function podSpecOf(obj: K8sObject): Record<string, unknown> | undefined {
   return template?.["spec"] as Record<string, unknown> | undefined;
 }
 
+/**
+ * The release sets no securityContext; the Pod Security "restricted" level
+ * needs one. Settings the manifest already has are kept.
+ */
+function hardenPod(pod: Record<string, unknown>): void {
+  const podCtx = (pod["securityContext"] as Record<string, unknown> | undefined) ?? {};
+  pod["securityContext"] = { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" }, ...podCtx };
+  for (const field of ["initContainers", "containers"]) {
+    for (const c of (pod[field] as Record<string, unknown>[] | undefined) ?? []) {
+      const ctx = (c["securityContext"] as Record<string, unknown> | undefined) ?? {};
+      c["securityContext"] = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, ...ctx };
+    }
+  }
+}
+
 /** Rewrites every container image of a pod spec; an image outside the catalog is an error. */
 function rewritePod(pod: Record<string, unknown>, obj: K8sObject, o: AgentSandboxOptions): number {
   let rewritten = 0;
@@ -90,6 +105,7 @@ function rewritePod(pod: Record<string, unknown>, obj: K8sObject, o: AgentSandbo
       rewritten++;
     }
   }
+  hardenPod(pod);
   if (o.pullSecretName !== undefined) {
     const existing = ((pod["imagePullSecrets"] as { name: string }[] | undefined) ?? []).map((s) => s.name);
     const names = [...new Set([...existing, o.pullSecretName])].sort();

@@ -247,9 +247,3 @@ export function buildPlan(stack: string, c: Config, provided: SecretPresenceMap)
     config: c,
   };
 }
-
-/** Every namespace the graph creates, deduplicated, in a stable order. */
-export function ownedNamespaces(n: NamespacePlan): string[] {
-  const all = [n.agentSandbox, n.gateway, n.sandbox, n.cloudnativePg, n.gpuOperator, n.csiDriverNfs, n.cephCsi];
-  return [...new Set(all.filter((x): x is string => x !== undefined))];
-}

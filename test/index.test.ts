@@ -14,6 +14,7 @@ const PKI = [
   "agent-platform:platform:Pki pki",
   "kubernetes:core/v1:Secret pki-client-ca",
   "kubernetes:core/v1:Secret pki-client-tls",
+  "kubernetes:core/v1:Secret pki-client-tls-sandboxes",
   "kubernetes:core/v1:Secret pki-jwt-keys",
   "kubernetes:core/v1:Secret pki-kek",
   "kubernetes:core/v1:Secret pki-server-tls",
@@ -28,50 +29,58 @@ const PKI = [
   "tls:index/privateKey:PrivateKey pki-server-key",
   "tls:index/selfSignedCert:SelfSignedCert pki-ca",
 ];
-const CORE = [
+/** A namespace the graph owns: the Namespace, its default service account patch, its NetworkPolicies. */
+const ns = (name: string, policies: string[], pull = false) => [
+  `kubernetes:core/v1:Namespace namespaces-${name}`,
+  `kubernetes:core/v1:ServiceAccountPatch namespaces-${name}-default-sa`,
+  ...(pull ? [`kubernetes:core/v1:Secret namespaces-${name}-pull`] : []),
+  ...["default-deny", "allow-dns", ...policies].map((p) => `kubernetes:networking.k8s.io/v1:NetworkPolicy policies-${name}-${p}`),
+];
+const CORE = (pull: boolean, postgres: boolean) => [
   "agent-platform:platform:AgentSandbox agent-sandbox",
   "agent-platform:platform:Namespaces namespaces",
   "agent-platform:platform:OpenShellGateway gateway",
+  "agent-platform:platform:Policies policies",
   "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition agent-sandbox-crd-sandboxes.agents.x-k8s.io",
-  "kubernetes:core/v1:Namespace namespaces-agent-sandbox-system",
-  "kubernetes:core/v1:Namespace namespaces-openshell",
+  "kubernetes:core/v1:ConfigMap policies-egress",
+  "kubernetes:core/v1:LimitRange policies-sandbox-limits",
+  "kubernetes:core/v1:ResourceQuota policies-sandbox-quota",
   "kubernetes:helm.sh/v4:Chart gateway-chart",
   "kubernetes:yaml/v2:ConfigGroup agent-sandbox-controller",
   "pulumi:providers:kubernetes k8s",
+  ...ns("agent-sandbox-system", ["controller"], pull),
+  ...ns("openshell", ["gateway-ingress", "gateway-egress", ...(postgres ? ["postgres"] : [])], pull),
+  ...ns("openshell-sandboxes", ["sandbox-egress"], pull),
   ...PKI,
 ];
-const POSTGRES_HA = [
+const POSTGRES_HA = (pull: boolean) => [
   "agent-platform:platform:Database database",
-  "kubernetes:core/v1:Namespace namespaces-cnpg-system",
   "kubernetes:helm.sh/v4:Chart database-operator",
   "kubernetes:policy/v1:PodDisruptionBudget gateway-pdb",
   "kubernetes:postgresql.cnpg.io/v1:Cluster database-cluster",
+  ...ns("cnpg-system", ["operator"], pull),
 ];
 
 const EXPECTED: Record<string, string[]> = {
-  dev: [...CORE, "pulumi:pulumi:Stack agent-platform-dev"],
+  dev: [...CORE(false, false), "pulumi:pulumi:Stack agent-platform-dev"],
   staging: [
-    ...CORE,
-    ...POSTGRES_HA,
+    ...CORE(false, true),
+    ...POSTGRES_HA(false),
     "agent-platform:platform:Storage storage",
-    "kubernetes:core/v1:Namespace namespaces-csi-nfs",
     "kubernetes:helm.sh/v4:Chart storage-nfs",
     "kubernetes:storage.k8s.io/v1:StorageClass storage-class-nfs",
+    ...ns("csi-nfs", ["csi-egress"]),
     "pulumi:pulumi:Stack agent-platform-staging",
   ],
   prod: [
-    ...CORE,
-    ...POSTGRES_HA,
+    ...CORE(true, true),
+    ...POSTGRES_HA(true),
     "kubernetes:core/v1:Secret gateway-inference",
-    "kubernetes:core/v1:Secret namespaces-agent-sandbox-system-pull",
-    "kubernetes:core/v1:Secret namespaces-cnpg-system-pull",
-    "kubernetes:core/v1:Secret namespaces-openshell-pull",
     "agent-platform:platform:Storage storage",
     "kubernetes:storage.k8s.io/v1:StorageClass storage-class-cephfs",
     "agent-platform:platform:GpuOperator gpu-operator",
-    "kubernetes:core/v1:Namespace namespaces-gpu-operator",
-    "kubernetes:core/v1:Secret namespaces-gpu-operator-pull",
     "kubernetes:helm.sh/v4:Chart gpu-operator-chart",
+    ...ns("gpu-operator", ["gpu-operator"], true),
     "pulumi:pulumi:Stack agent-platform-prod",
   ],
 };

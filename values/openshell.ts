@@ -89,7 +89,10 @@ export function openshellValues(plan: Plan): Values {
     // The graph creates every Secret the PKI hook would have (helm.v4.Chart runs no hooks).
     pkiInitJob: { enabled: false },
     certManager: { enabled: false },
+    // The chart's own policy (ingress to sandboxes from the gateway only) stays on.
     networkPolicy: { enabled: true },
+    // Pod Security "restricted" needs a seccomp profile; the chart sets none.
+    podSecurityContext: { seccompProfile: { type: "RuntimeDefault" } },
     grpcRoute: g.grpcRoute.enabled
       ? {
           enabled: true,
@@ -116,7 +119,7 @@ export function openshellValues(plan: Plan): Values {
   }
   if (c.cluster.openshift) {
     // OpenShift assigns UIDs and fsGroups from the namespace range (OpenShell's OpenShift guide).
-    values["podSecurityContext"] = { fsGroup: null };
+    values["podSecurityContext"] = { fsGroup: null, seccompProfile: { type: "RuntimeDefault" } };
     values["securityContext"] = { runAsUser: null };
   }
   return sortKeys(mergeValues(values, chartImageValues(plan.chartImages, "openshell")));

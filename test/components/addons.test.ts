@@ -38,6 +38,7 @@ const MIRRORED = {
   },
   catalog: { manifestSha256: { "agent-sandbox": FIXTURE_SHA256 } },
   gateway: { oidc: { issuer: "https://login.example.internal" } },
+  policies: { apiServer: { cidrs: ["10.0.0.1/32"] } },
 };
 
 describe("GPU Operator", () => {
@@ -55,7 +56,13 @@ describe("GPU Operator", () => {
   it("online: the NGC Helm repository", async () => {
     const ev = await runProgram(
       "staging",
-      buildConfigMap({ tier: "staging", kubernetesVersion: "1.34", gateway: { oidc: { issuer: "https://login.example.internal" } }, gpu: { enabled: true } }),
+      buildConfigMap({
+        tier: "staging",
+        kubernetesVersion: "1.34",
+        gateway: { oidc: { issuer: "https://login.example.internal" } },
+        policies: { apiServer: { cidrs: ["10.0.0.1/32"] } },
+        gpu: { enabled: true },
+      }),
     );
     const chart = find(ev, "kubernetes:helm.sh/v4:Chart", "gpu-operator-chart");
     expect([chart.inputs["chart"], chart.inputs["repositoryOpts"]]).toEqual(["gpu-operator", { repo: "https://helm.ngc.nvidia.com/nvidia" }]);
@@ -160,7 +167,13 @@ describe("mirrored audit", () => {
   });
 
   it("negative control: the same audit finds the public references of an online stack", async () => {
-    const ev = await runProgram("staging", buildConfigMap({ tier: "staging", kubernetesVersion: "1.34", gateway: { oidc: { issuer: "https://login.example.internal" } }, gpu: { enabled: true } }));
+    const ev = await runProgram("staging", buildConfigMap({
+        tier: "staging",
+        kubernetesVersion: "1.34",
+        gateway: { oidc: { issuer: "https://login.example.internal" } },
+        policies: { apiServer: { cidrs: ["10.0.0.1/32"] } },
+        gpu: { enabled: true },
+      }));
     const hits = publicReferences(ev);
     expect(hits).toContain("gateway-chart.chart = oci://ghcr.io/nvidia/openshell/helm-chart");
     expect(hits).toContain("gpu-operator-chart.values.driver.repository = nvcr.io/nvidia");

@@ -89,6 +89,7 @@ describe("Postgres Cluster", () => {
           tier: "staging",
           kubernetesVersion: "1.34",
           gateway: { oidc: { issuer: "https://login.example.internal" } },
+          policies: { apiServer: { cidrs: ["10.0.0.1/32"] } },
           storage: { databaseClass: "ceph-rbd", existingClasses: ["ceph-rbd"] },
           database: { backup: { enabled: true, endpointUrl: "https://s3.example.internal", destinationPath: "s3://backups/openshell" } },
         },

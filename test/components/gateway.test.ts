@@ -127,14 +127,14 @@ describe("OpenShift", () => {
       kind: "RoleBinding",
       metadata: {
         name: "openshell-sandbox-scc-privileged",
-        namespace: "openshell",
+        namespace: "openshell-sandboxes",
         labels: { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "agent-platform" },
       },
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:openshift:scc:privileged" },
-      subjects: [{ kind: "ServiceAccount", name: "openshell-sandbox", namespace: "openshell" }],
+      subjects: [{ kind: "ServiceAccount", name: "openshell-sandbox", namespace: "openshell-sandboxes" }],
     });
     const values = chartOf(ev).inputs["values"] as Record<string, unknown>;
-    expect([values["podSecurityContext"], values["securityContext"]]).toEqual([{ fsGroup: null }, { runAsUser: null }]);
+    expect([values["podSecurityContext"], values["securityContext"]]).toEqual([{ fsGroup: null, seccompProfile: { type: "RuntimeDefault" } }, { runAsUser: null }]);
   });
 });
 

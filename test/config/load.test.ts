@@ -20,7 +20,11 @@ function errorOf(values: Record<string, unknown>, secrets: SecretPresenceMap = N
 const ISSUER = "https://login.example.internal/realms/platform";
 const ready = (values: Record<string, unknown>): Record<string, unknown> =>
   deepMerge(
-    { gateway: { oidc: { issuer: ISSUER } }, ...(values["tier"] === "prod" ? { catalog: { manifestSha256: { "agent-sandbox": "a".repeat(64) } } } : {}) },
+    {
+      gateway: { oidc: { issuer: ISSUER } },
+      policies: { apiServer: { cidrs: ["10.0.0.1/32"] } },
+      ...(values["tier"] === "prod" ? { catalog: { manifestSha256: { "agent-sandbox": "a".repeat(64) } } } : {}),
+    },
     values,
   ) as Record<string, unknown>;
 
@@ -114,13 +118,15 @@ describe("one error naming every bad key", () => {
 
   it("wrong types, ranges and formats", () => {
     expect(
-      errorOf({
-        tier: "staging",
-        kubernetesVersion: "1.33",
-        gateway: { replicas: "2", namespace: "OpenShell" },
-        database: { instances: 0, storageSize: "10 GB" },
-        registry: { mode: "offline" },
-      }),
+      errorOf(
+        ready({
+          tier: "staging",
+          kubernetesVersion: "1.33",
+          gateway: { replicas: "2", namespace: "OpenShell" },
+          database: { instances: 0, storageSize: "10 GB" },
+          registry: { mode: "offline" },
+        }),
+      ),
     ).toBe(
       [
         'stack "test" has 5 configuration errors:',
@@ -356,14 +362,15 @@ describe("gateway, PKI and database rules", () => {
   });
 
   it("someone must be able to log in; unauthenticated users need a named relaxation outside dev", () => {
-    expect(errorOf({ tier: "staging", kubernetesVersion: "1.34" })).toBe(
+    const api = { apiServer: { cidrs: ["10.0.0.1/32"] } };
+    expect(errorOf({ tier: "staging", kubernetesVersion: "1.34", policies: api })).toBe(
       [
         'stack "test" has 1 configuration error:',
         "  - gateway.oidc.issuer: required: clients authenticate with OIDC tokens (the gateway refuses mTLS-only users with the Kubernetes driver), or set gateway.allowUnauthenticatedUsers",
         FOOTER,
       ].join("\n"),
     );
-    expect(errorOf({ tier: "staging", kubernetesVersion: "1.34", gateway: { allowUnauthenticatedUsers: true } })).toBe(
+    expect(errorOf({ tier: "staging", kubernetesVersion: "1.34", policies: api, gateway: { allowUnauthenticatedUsers: true } })).toBe(
       [
         'stack "test" has 1 configuration error:',
         "  - gateway.allowUnauthenticatedUsers: not allowed in the staging tier (configure gateway.oidc, or set relaxations.unauthenticatedUsers to true)",
@@ -372,14 +379,15 @@ describe("gateway, PKI and database rules", () => {
     );
     const relaxed = resolveConfig({
       stack: "test",
-      values: { tier: "staging", kubernetesVersion: "1.34", gateway: { allowUnauthenticatedUsers: true }, relaxations: { unauthenticatedUsers: true } },
+      values: { tier: "staging", kubernetesVersion: "1.34", policies: api, gateway: { allowUnauthenticatedUsers: true }, relaxations: { unauthenticatedUsers: true } },
       secrets: NO_SECRETS,
     });
     expect(relaxed.gateway.allowUnauthenticatedUsers).toBe(true);
   });
 
   it("prod without the manifest digest", () => {
-    expect(errorOf({ tier: "prod", kubernetesVersion: "1.34", gateway: { oidc: { issuer: ISSUER } } })).toBe(
+    const api = { apiServer: { cidrs: ["10.0.0.1/32"] } };
+    expect(errorOf({ tier: "prod", kubernetesVersion: "1.34", policies: api, gateway: { oidc: { issuer: ISSUER } } })).toBe(
       [
         'stack "test" has 1 configuration error:',
         '  - catalog.manifestSha256["agent-sandbox"]: required in the prod tier: the sha256 of sandbox.yaml v0.5.6 (sha256sum the file you verified and mirrored)',
@@ -389,7 +397,7 @@ describe("gateway, PKI and database rules", () => {
     // The all-in-one asset's digest for v0.5.6 is in the catalog.
     const c = resolveConfig({
       stack: "test",
-      values: { tier: "prod", kubernetesVersion: "1.34", gateway: { oidc: { issuer: ISSUER } }, agentSandbox: { extensions: true } },
+      values: { tier: "prod", kubernetesVersion: "1.34", policies: api, gateway: { oidc: { issuer: ISSUER } }, agentSandbox: { extensions: true } },
       secrets: NO_SECRETS,
     });
     expect(c.agentSandbox.extensions).toBe(true);

@@ -87,7 +87,8 @@ export function typeToGvk(type: string): { apiVersion: string; kind: string } | 
   if (m === null) return undefined;
   const [group, version] = m[1]!.split("/") as [string, string];
   if (group === "helm.sh" || group === "yaml" || group === "kustomize") return undefined;
-  return { apiVersion: group === "core" ? version : `${group}/${version}`, kind: m[2]! };
+  // Server-side-apply patches (e.g. ServiceAccountPatch) carry the object's own kind.
+  return { apiVersion: group === "core" ? version : `${group}/${version}`, kind: m[2]!.replace(/Patch$/, "") };
 }
 
 /**

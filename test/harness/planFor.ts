@@ -16,7 +16,7 @@ export const MIRROR = {
 
 export function planFor(values: Record<string, unknown>, secrets: SecretPresenceMap = NO_SECRETS, stack = "t"): Plan {
   const base = {
-    ...(values["tier"] === "dev" ? {} : { gateway: { oidc: { issuer: ISSUER } } }),
+    ...(values["tier"] === "dev" ? {} : { gateway: { oidc: { issuer: ISSUER } }, policies: { apiServer: { cidrs: ["10.0.0.1/32"] } } }),
     ...(values["tier"] === "prod" ? { catalog: { manifestSha256: { "agent-sandbox": "a".repeat(64), "agent-sandbox-with-extensions": "b".repeat(64) } } } : {}),
   };
   const merged = deepMerge(base, values) as Record<string, unknown>;

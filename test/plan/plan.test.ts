@@ -12,6 +12,7 @@ import { parseImageRef } from "../../registry/imageRef";
 function plan(values: Record<string, unknown>, secrets: SecretPresenceMap = NO_SECRETS, stack = "test"): Plan {
   const base = {
     gateway: { oidc: { issuer: "https://login.example.internal" } },
+    policies: { apiServer: { cidrs: ["10.0.0.1/32"] } },
     ...(values["tier"] === "prod" ? { catalog: { manifestSha256: { "agent-sandbox": "a".repeat(64), "agent-sandbox-with-extensions": "b".repeat(64) } } } : {}),
   };
   const merged = values["tier"] === "dev" ? values : (deepMerge(base, values) as Record<string, unknown>);

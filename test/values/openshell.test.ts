@@ -8,7 +8,7 @@ import { provided } from "../harness/presence";
 
 const ISSUER = "https://login.example.internal/realms/platform";
 function plan(values: Record<string, unknown>, secrets: SecretPresenceMap = NO_SECRETS): Plan {
-  const base = values["tier"] === "dev" ? {} : { gateway: { oidc: { issuer: ISSUER } } };
+  const base = values["tier"] === "dev" ? {} : { gateway: { oidc: { issuer: ISSUER } }, policies: { apiServer: { cidrs: ["10.0.0.1/32"] } } };
   const merged = deepMerge(
     { ...base, ...(values["tier"] === "prod" ? { catalog: { manifestSha256: { "agent-sandbox": "a".repeat(64) } } } : {}) },
     values,
@@ -41,6 +41,7 @@ describe("openshellValues", () => {
       imagePullSecrets: [],
       networkPolicy: { enabled: true },
       pkiInitJob: { enabled: false },
+      podSecurityContext: { seccompProfile: { type: "RuntimeDefault" } },
       replicaCount: 1,
       resources: { limits: { cpu: "1", memory: "1Gi" }, requests: { cpu: "100m", memory: "256Mi" } },
       server: {
@@ -51,7 +52,7 @@ describe("openshellValues", () => {
         sandboxImage: "ghcr.io/nvidia/openshell-community/sandboxes/base:8f7d0da",
         sandboxImagePullSecrets: [],
         sandboxJwt: { signingSecretName: "openshell-jwt-keys" },
-        sandboxNamespace: "openshell",
+        sandboxNamespace: "openshell-sandboxes",
         tls: {
           certSecretName: "openshell-server-tls",
           clientCaSecretName: "openshell-server-client-ca",
@@ -151,7 +152,7 @@ describe("openshellValues", () => {
       gateway: { create: false, name: "eg", namespace: "envoy-gateway-system" },
       hostnames: ["openshell.example.internal"],
     });
-    expect(v["podSecurityContext"]).toEqual({ fsGroup: null });
+    expect(v["podSecurityContext"]).toEqual({ fsGroup: null, seccompProfile: { type: "RuntimeDefault" } });
     expect(v["securityContext"]).toEqual({ runAsUser: null });
   });
 });

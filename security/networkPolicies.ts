@@ -1,0 +1,212 @@
+/**
+ * NetworkPolicies for every namespace the graph owns: default-deny ingress
+ * and egress, then one named allow per conversation the platform needs.
+ * Pure; README "What may talk to what" is the table of the same rules.
+ */
+import type { Plan } from "../plan/plan";
+import { GATEWAY_SELECTOR } from "../values/openshell";
+import { namespaceRoles } from "./podSecurity";
+
+export interface NetworkPolicyObject {
+  apiVersion: "networking.k8s.io/v1";
+  kind: "NetworkPolicy";
+  metadata: { name: string; namespace: string; labels: Record<string, string> };
+  spec: {
+    podSelector: Selector;
+    policyTypes: ("Ingress" | "Egress")[];
+    ingress?: Rule[];
+    egress?: Rule[];
+  };
+}
+
+type Selector = { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: "In" | "NotIn" | "Exists" | "DoesNotExist"; values?: string[] }[] };
+type Peer =
+  | { namespaceSelector: { matchLabels: Record<string, string> }; podSelector?: Selector }
+  | { podSelector: Selector }
+  | { ipBlock: { cidr: string; except?: string[] } };
+interface Rule {
+  from?: Peer[];
+  to?: Peer[];
+  ports?: { protocol: "TCP" | "UDP"; port: number }[];
+}
+
+/** Labels of the pods the rules select (sandbox pods carry no stable label: their namespace is theirs). */
+export const SELECTORS = {
+  gateway: { ...GATEWAY_SELECTOR },
+  agentSandboxController: { app: "agent-sandbox-controller" },
+  cnpgOperator: { "app.kubernetes.io/name": "cloudnative-pg" },
+  kubeDns: { "k8s-app": "kube-dns" },
+} as const;
+
+export const GATEWAY_GRPC_PORT = 8080;
+export const GATEWAY_METRICS_PORT = 9090;
+export const WEBHOOK_PORT = 9443;
+
+const LABELS = { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "agent-platform" };
+
+const inNs = (ns: string): Peer => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } });
+const podsIn = (ns: string, labels: Record<string, string>): Peer => ({
+  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } },
+  podSelector: { matchLabels: { ...labels } },
+});
+
+/**
+ * Sandbox pods: every pod of their own namespace; in a namespace shared with
+ * the gateway, every pod that is neither the gateway nor Postgres.
+ */
+function sandboxSelector(shared: boolean): Selector {
+  if (!shared) return {};
+  return {
+    matchExpressions: [
+      { key: "app.kubernetes.io/name", operator: "NotIn", values: [GATEWAY_SELECTOR["app.kubernetes.io/name"]] },
+      { key: "cnpg.io/cluster", operator: "DoesNotExist" },
+    ],
+  };
+}
+const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP" as const, port }));
+
+function policy(
+  name: string,
+  namespace: string,
+  select: Selector | undefined,
+  rules: { ingress?: Rule[]; egress?: Rule[] },
+): NetworkPolicyObject {
+  const types: ("Ingress" | "Egress")[] = [];
+  if (rules.ingress !== undefined) types.push("Ingress");
+  if (rules.egress !== undefined) types.push("Egress");
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name, namespace, labels: { ...LABELS } },
+    spec: {
+      podSelector: select ?? {},
+      policyTypes: types,
+      ...(rules.ingress !== undefined ? { ingress: rules.ingress } : {}),
+      ...(rules.egress !== undefined ? { egress: rules.egress } : {}),
+    },
+  };
+}
+
+export function networkPolicies(plan: Plan): NetworkPolicyObject[] {
+  const c = plan.config;
+  const p = c.policies;
+  const n = plan.namespaces;
+  const apiServer: Rule = { to: p.apiServer.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(...p.apiServer.ports) };
+  const fromApiServer = (port: number): Rule => ({ from: p.apiServer.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(port) });
+  const scrape = (...ports: number[]): Rule[] => (p.monitoringNamespace !== undefined ? [{ from: [inNs(p.monitoringNamespace)], ports: tcp(...ports) }] : []);
+  const postgres = c.database.engine === "postgres" ? { "cnpg.io/cluster": c.database.clusterName } : undefined;
+  const shared = n.sandbox === n.gateway;
+  const sandboxes: Peer = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": n.sandbox } }, ...(shared ? { podSelector: sandboxSelector(true) } : {}) };
+  const out: NetworkPolicyObject[] = [];
+
+  for (const role of namespaceRoles(plan)) {
+    const ns = role.namespace;
+    out.push(policy("default-deny", ns, undefined, { ingress: [], egress: [] }));
+    out.push(
+      policy("allow-dns", ns, undefined, {
+        egress: [{ to: [podsIn("kube-system", SELECTORS.kubeDns)], ports: [{ protocol: "UDP", port: 53 }, ...tcp(53)] }],
+      }),
+    );
+    switch (role.role) {
+      case "gateway":
+      case "sandbox": {
+        if (role.role === "sandbox") {
+          // Sandboxes reach the gateway (the supervisor's stream carries SSH and exec back) and,
+          // at L4, only public addresses on the allowed ports; the L7 allow-list decides hosts,
+          // methods and paths. Nothing connects to a sandbox pod.
+          out.push(
+            policy("sandbox-egress", ns, sandboxSelector(shared), {
+              egress: [
+                { to: [podsIn(n.gateway, SELECTORS.gateway)], ports: tcp(GATEWAY_GRPC_PORT) },
+                ...(p.sandboxEgress.ports.length > 0
+                  ? [
+                      {
+                        to: [{ ipBlock: { cidr: "0.0.0.0/0", ...(p.profile === "strict" ? { except: [...p.privateCidrs] } : {}) } }],
+                        ports: tcp(...p.sandboxEgress.ports),
+                      },
+                    ]
+                  : []),
+              ],
+            }),
+          );
+        }
+        if (role.role === "sandbox" && n.sandbox !== n.gateway) break;
+        // The gateway: clients and sandboxes in; the API server, Postgres and HTTPS out.
+        out.push(
+          policy("gateway-ingress", ns, { matchLabels: { ...SELECTORS.gateway } }, {
+            ingress: [
+              {
+                from: [
+                  sandboxes,
+                  ...p.gatewayClients.namespaces.map(inNs),
+                  ...p.gatewayClients.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
+                ],
+                ports: tcp(GATEWAY_GRPC_PORT),
+              },
+              ...scrape(GATEWAY_METRICS_PORT),
+            ],
+          }),
+        );
+        out.push(
+          policy("gateway-egress", ns, { matchLabels: { ...SELECTORS.gateway } }, {
+            egress: [
+              apiServer,
+              ...(postgres !== undefined ? [{ to: [{ podSelector: { matchLabels: postgres } }], ports: tcp(5432) }] : []),
+              // OIDC discovery/JWKS and inference providers live outside the cluster.
+              { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: tcp(443) },
+            ],
+          }),
+        );
+        if (postgres !== undefined) {
+          out.push(
+            policy("postgres", ns, { matchLabels: postgres }, {
+              ingress: [
+                { from: [podsIn(n.gateway, SELECTORS.gateway)], ports: tcp(5432) },
+                { from: [{ podSelector: { matchLabels: postgres } }], ports: tcp(5432, 8000) },
+                { from: [podsIn(n.cloudnativePg ?? "", SELECTORS.cnpgOperator)], ports: tcp(5432, 8000) },
+                ...scrape(9187),
+              ],
+              egress: [
+                apiServer,
+                { to: [{ podSelector: { matchLabels: postgres } }], ports: tcp(5432, 8000) },
+                ...(c.database.backup.enabled ? [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: tcp(443) }] : []),
+              ],
+            }),
+          );
+        }
+        break;
+      }
+      case "agentSandbox":
+        out.push(
+          policy("controller", ns, { matchLabels: { ...SELECTORS.agentSandboxController } }, {
+            ingress: [fromApiServer(WEBHOOK_PORT), ...scrape(8080)],
+            egress: [apiServer],
+          }),
+        );
+        break;
+      case "cloudnativePg":
+        out.push(
+          policy("operator", ns, { matchLabels: { ...SELECTORS.cnpgOperator } }, {
+            ingress: [fromApiServer(WEBHOOK_PORT), ...scrape(8080)],
+            egress: [apiServer, ...(postgres !== undefined ? [{ to: [podsIn(n.gateway, postgres)], ports: tcp(5432, 8000) }] : [])],
+          }),
+        );
+        break;
+      case "gpuOperator":
+        // Operator, validators, device plugin and exporters talk among themselves and to the API server.
+        out.push(
+          policy("gpu-operator", ns, undefined, {
+            ingress: [{ from: [{ podSelector: {} }] }, ...scrape(8080, 9400)],
+            egress: [apiServer, { to: [{ podSelector: {} }] }],
+          }),
+        );
+        break;
+      case "csiDriverNfs":
+      case "cephCsi":
+        // Storage backends are outside the cluster and named by DNS: egress is open on purpose.
+        out.push(policy("csi-egress", ns, undefined, { egress: [{}], ...(p.monitoringNamespace !== undefined ? { ingress: scrape(9808) } : {}) }));
+        break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,43 @@
+/** ResourceQuota and LimitRange of the sandbox namespace, per tier. */
+import type { Plan } from "../plan/plan";
+
+const LABELS = { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "agent-platform" };
+
+export function sandboxQuota(plan: Plan) {
+  const q = plan.config.policies.quota;
+  return {
+    apiVersion: "v1" as const,
+    kind: "ResourceQuota" as const,
+    metadata: { name: "sandboxes", namespace: plan.namespaces.sandbox, labels: { ...LABELS } },
+    spec: {
+      hard: {
+        pods: String(q.pods),
+        "requests.cpu": q.requestsCpu,
+        "requests.memory": q.requestsMemory,
+        "limits.cpu": q.limitsCpu,
+        "limits.memory": q.limitsMemory,
+        "requests.storage": q.requestsStorage,
+        persistentvolumeclaims: String(q.persistentVolumeClaims),
+        "requests.nvidia.com/gpu": String(q.gpus),
+      },
+    },
+  };
+}
+
+export function sandboxLimitRange(plan: Plan) {
+  const d = plan.config.policies.containerDefaults;
+  return {
+    apiVersion: "v1" as const,
+    kind: "LimitRange" as const,
+    metadata: { name: "sandbox-defaults", namespace: plan.namespaces.sandbox, labels: { ...LABELS } },
+    spec: {
+      limits: [
+        {
+          type: "Container",
+          defaultRequest: { cpu: d.requests.cpu, memory: d.requests.memory },
+          default: { cpu: d.limits.cpu, memory: d.limits.memory },
+        },
+      ],
+    },
+  };
+}
