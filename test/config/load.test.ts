@@ -488,3 +488,23 @@ describe("storage and GPU rules", () => {
     );
   });
 });
+
+describe("policy rules", () => {
+  it("sandboxes in the gateway namespace need the named relaxation; staging needs the API server's addresses", () => {
+    expect(errorOf({ tier: "staging", kubernetesVersion: "1.34", gateway: { sandboxNamespace: "openshell", oidc: { issuer: ISSUER } } })).toBe(
+      [
+        'stack "test" has 2 configuration errors:',
+        '  - gateway.sandboxNamespace: is the gateway namespace; sandboxes need Pod Security "privileged", the gateway runs "restricted": use a namespace of their own, or set relaxations.sharedSandboxNamespace to true',
+        "  - policies.apiServer.cidrs: required: the API server's addresses (control-plane node IPs or the endpoint CIDR) for the components that call it",
+        FOOTER,
+      ].join("\n"),
+    );
+    expect(errorOf(ready({ tier: "prod", kubernetesVersion: "1.34", policies: { apiServer: { cidrs: ["0.0.0.0/0"] } } }))).toBe(
+      [
+        'stack "test" has 1 configuration error:',
+        "  - policies.apiServer.cidrs: 0.0.0.0/0 is not allowed in the prod tier (list the API server's addresses, or set relaxations.anyApiServerAddress to true)",
+        FOOTER,
+      ].join("\n"),
+    );
+  });
+});
