@@ -9,6 +9,7 @@ import {
   defaultDenyViolations,
   latestTagViolations,
   mirrorViolations,
+  packConfig,
   plainHttpChartViolations,
   podSecurityViolations,
   type PackConfig,
@@ -20,8 +21,8 @@ const configSchema = {
     tier: { type: "string" as const, enum: ["dev", "staging", "prod"] },
     mirrorHost: { type: "string" as const },
   },
-  required: ["tier"],
 };
+
 
 const res = (a: ResourceValidationArgs): Res => ({ type: a.type, name: a.name, props: a.props });
 
@@ -32,7 +33,7 @@ function resourcePolicy(name: string, description: string, rule: (r: Res, cfg: P
     enforcementLevel: "mandatory" as const,
     configSchema,
     validateResource: (args: ResourceValidationArgs, report: (message: string) => void) => {
-      for (const message of rule(res(args), args.getConfig<PackConfig>())) report(message);
+      for (const message of rule(res(args), packConfig(args.getConfig<Partial<PackConfig>>()))) report(message);
     },
   };
 }

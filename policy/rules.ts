@@ -18,6 +18,11 @@ export interface PackConfig {
   readonly mirrorHost?: string;
 }
 
+/** Without --policy-pack-config the strictest tier applies, and the mirror rule is off. */
+export function packConfig(given: Partial<PackConfig>): PackConfig {
+  return { tier: given.tier ?? "prod", ...(given.mirrorHost !== undefined ? { mirrorHost: given.mirrorHost } : {}) };
+}
+
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj | undefined => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : undefined);
 const at = (o: unknown, ...path: string[]): unknown => path.reduce<unknown>((cur, k) => obj(cur)?.[k], o);

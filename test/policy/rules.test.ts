@@ -6,6 +6,7 @@ import {
   imagesOf,
   latestTagViolations,
   mirrorViolations,
+  packConfig,
   plainHttpChartViolations,
   podSecurityViolations,
   resourceViolations,
@@ -126,5 +127,13 @@ describe("the example stacks pass the pack", () => {
     }
     expect(resources.flatMap((r) => resourceViolations(r, configs[stack]!))).toEqual([]);
     expect(defaultDenyViolations(resources)).toEqual([]);
+  });
+});
+
+describe("pack configuration", () => {
+  it("defaults to the strictest tier without a mirror; keeps what is given", () => {
+    expect(packConfig({})).toEqual({ tier: "prod" });
+    expect(packConfig({ tier: "dev" })).toEqual({ tier: "dev" });
+    expect(packConfig({ tier: "prod", mirrorHost: "harbor.example.internal" })).toEqual(PROD);
   });
 });

@@ -284,3 +284,25 @@ describe("sandbox quota and limits", () => {
     expect([hard["pods"], hard["requests.cpu"], hard["requests.nvidia.com/gpu"]]).toEqual(["20", "8", "1"]);
   });
 });
+
+describe("relaxations are named and printed", () => {
+  it("dev lists each one; a strict stack with known API-server addresses has none", async () => {
+    const { relaxations } = await import("../../security/podSecurity");
+    expect(relaxations(planFor({ tier: "dev", kubernetesVersion: "1.34" }))).toEqual([
+      "namespace agent-sandbox-system: Pod Security enforced at baseline, not restricted (policies.profile: relaxed)",
+      "namespace openshell: Pod Security enforced at baseline, not restricted (policies.profile: relaxed)",
+      "API-server egress is allowed to any address (policies.apiServer.cidrs: 0.0.0.0/0)",
+      "the gateway accepts users without an OIDC token (gateway.allowUnauthenticatedUsers)",
+    ]);
+    expect(relaxations(planFor({ tier: "prod", kubernetesVersion: "1.34" }))).toEqual([]);
+  });
+
+  it("the program prints them as warnings", async () => {
+    const { vi } = await import("vitest");
+    const pulumi = await import("@pulumi/pulumi");
+    const warn = vi.spyOn(pulumi.log, "warn").mockResolvedValue();
+    await runExample("dev");
+    expect(warn.mock.calls.map((c) => c[0])).toContain("relaxed: API-server egress is allowed to any address (policies.apiServer.cidrs: 0.0.0.0/0)");
+    warn.mockRestore();
+  });
+});
