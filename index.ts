@@ -13,7 +13,7 @@ import { buildPlan } from "./plan/plan";
 import { namespaceSpecs, relaxations } from "./security/podSecurity";
 import { GATEWAY_PORT, GATEWAY_SERVICE, serverDnsNames, serverIpAddresses } from "./pki/contract";
 import { createProvider, mirrorCredentials } from "./components/provider";
-import { Namespaces } from "./components/namespaces";
+import { Namespaces, namespacesArgs } from "./components/namespaces";
 import { Policies } from "./components/policies";
 import { AgentSandbox } from "./components/agentSandbox";
 import { Pki } from "./components/pki";
@@ -33,7 +33,7 @@ export = async () => {
   const auth = mirrorCredentials(plan, secrets);
   const chartCredentials = auth !== undefined ? { chartCredentials: { username: auth.username, password: auth.password } } : {};
   for (const r of relaxations(plan)) pulumi.log.warn(`relaxed: ${r}`);
-  const namespaces = new Namespaces("namespaces", { namespaces: namespaceSpecs(plan), ...(auth !== undefined ? { credentials: auth } : {}) }, opts);
+  const namespaces = new Namespaces("namespaces", namespacesArgs(plan, namespaceSpecs(plan), auth), opts);
   const ready = (...names: (string | undefined)[]) => names.flatMap((n) => (n === undefined ? [] : namespaces.readyIn(n)));
   const policies = new Policies("policies", { plan, readyIn: (n) => namespaces.readyIn(n) }, opts);
 

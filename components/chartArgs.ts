@@ -1,11 +1,12 @@
 /**
  * `helm.v4.Chart` arguments from a resolved chart: the pinned version, the
  * location the registry resolver chose, mirror credentials when the mirror
- * needs them (a secret Output, never logged), and the values.
+ * needs them (a secret Output, never logged), the mirror's CA when it has a
+ * private one, and the values.
  */
 import type * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
-import type { ResolvedChart } from "../plan/plan";
+import * as pulumi from "@pulumi/pulumi";
+import type { Plan, ResolvedChart } from "../plan/plan";
 import type { Values } from "../values/tree";
 
 export interface ChartCredentials {
@@ -14,15 +15,18 @@ export interface ChartCredentials {
 }
 
 export function chartArgs(
+  plan: Plan,
   chart: ResolvedChart,
   release: string,
   namespace: string,
   values: Values,
   credentials?: ChartCredentials,
 ): k8s.helm.v4.ChartArgs {
+  const caBundle = plan.mirrorCaBundle;
   const repositoryOpts = {
     ...(chart.location.repo !== undefined ? { repo: chart.location.repo } : {}),
     ...(credentials !== undefined ? { username: credentials.username, password: credentials.password } : {}),
+    ...(caBundle !== undefined ? { caFile: new pulumi.asset.StringAsset(caBundle) } : {}),
   };
   return {
     chart: chart.location.chart,

@@ -40,7 +40,7 @@ export class Database extends pulumi.ComponentResource {
 
     this.operator = new k8s.helm.v4.Chart(
       `${name}-operator`,
-      chartArgs(chart, "cnpg", namespace, cloudnativePgValues(plan), args.chartCredentials),
+      chartArgs(plan, chart, "cnpg", namespace, cloudnativePgValues(plan), args.chartCredentials),
       { parent: this, dependsOn: [...args.operatorDependsOn] },
     );
 

@@ -42,7 +42,7 @@ export class GpuOperator extends pulumi.ComponentResource {
         ),
       );
     }
-    this.chart = new k8s.helm.v4.Chart(`${name}-chart`, chartArgs(chart, "gpu-operator", namespace, gpuOperatorValues(plan), args.chartCredentials), {
+    this.chart = new k8s.helm.v4.Chart(`${name}-chart`, chartArgs(plan, chart, "gpu-operator", namespace, gpuOperatorValues(plan), args.chartCredentials), {
       parent: this,
       dependsOn: deps,
     });

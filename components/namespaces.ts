@@ -7,6 +7,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { Plan } from "../plan/plan";
 import { dockerConfigJson } from "../registry/dockerConfig";
 
 export const NAMESPACES_TYPE = "agent-platform:platform:Namespaces";
@@ -37,7 +38,11 @@ export interface NamespacesArgs {
   readonly namespaces: readonly NamespaceSpec[];
   /** Set in mirrored mode with credentials: a pull Secret in every namespace. */
   readonly credentials?: RegistryCredentials;
+  /** The mirror's private CA (PEM): a ConfigMap `platform-mirror-ca` (key ca.crt) in every namespace, for trust tooling. */
+  readonly mirrorCaBundle?: string;
 }
+
+export const MIRROR_CA_CONFIGMAP = "platform-mirror-ca";
 
 export class Namespaces extends pulumi.ComponentResource {
   /** Namespace resources by name. */
@@ -67,6 +72,13 @@ export class Namespaces extends pulumi.ComponentResource {
         { metadata: { name: "default", namespace: ns }, automountServiceAccountToken: false },
         { parent: this, dependsOn: [namespaces[ns]!] },
       );
+      if (args.mirrorCaBundle !== undefined) {
+        new k8s.core.v1.ConfigMap(
+          `${name}-${ns}-mirror-ca`,
+          { metadata: { name: MIRROR_CA_CONFIGMAP, namespace: ns, labels: { ...COMMON_LABELS } }, data: { "ca.crt": args.mirrorCaBundle } },
+          { parent: this, dependsOn: [namespaces[ns]!] },
+        );
+      }
       if (creds !== undefined && config !== undefined) {
         pullSecrets[ns] = new k8s.core.v1.Secret(
           `${name}-${ns}-pull`,
@@ -91,4 +103,13 @@ export class Namespaces extends pulumi.ComponentResource {
     if (this.pullSecrets[ns] !== undefined) out.push(this.pullSecrets[ns]);
     return out;
   }
+}
+
+/** Namespaces arguments for a plan: its namespaces, the mirror credentials and CA when it has them. */
+export function namespacesArgs(plan: Plan, namespaces: readonly NamespaceSpec[], credentials?: RegistryCredentials): NamespacesArgs {
+  return {
+    namespaces,
+    ...(credentials !== undefined ? { credentials } : {}),
+    ...(plan.mirrorCaBundle !== undefined ? { mirrorCaBundle: plan.mirrorCaBundle } : {}),
+  };
 }

@@ -79,7 +79,7 @@ export class OpenShellGateway extends pulumi.ComponentResource {
       );
     }
 
-    this.chart = new k8s.helm.v4.Chart(`${name}-chart`, chartArgs(chart, GATEWAY_RELEASE, ns, openshellValues(plan), args.chartCredentials), {
+    this.chart = new k8s.helm.v4.Chart(`${name}-chart`, chartArgs(plan, chart, GATEWAY_RELEASE, ns, openshellValues(plan), args.chartCredentials), {
       parent: this,
       dependsOn: [...args.dependsOn, ...extras],
     });

@@ -35,7 +35,7 @@ export class Storage extends pulumi.ComponentResource {
     const nfsChart = plan.charts.find((c) => c.id === "csiDriverNfs");
     if (nfsChart !== undefined) {
       drivers.push(
-        new k8s.helm.v4.Chart(`${name}-nfs`, chartArgs(nfsChart, "csi-driver-nfs", plan.namespaces.csiDriverNfs!, csiDriverNfsValues(plan), args.chartCredentials), {
+        new k8s.helm.v4.Chart(`${name}-nfs`, chartArgs(plan, nfsChart, "csi-driver-nfs", plan.namespaces.csiDriverNfs!, csiDriverNfsValues(plan), args.chartCredentials), {
           parent: this,
           dependsOn: [...args.dependsOn],
         }),
@@ -58,7 +58,7 @@ export class Storage extends pulumi.ComponentResource {
           },
           { parent: this, dependsOn: [...args.dependsOn] },
         ),
-        new k8s.helm.v4.Chart(`${name}-cephfs`, chartArgs(cephChart, "ceph-csi-cephfs", ns, cephCsiValues(plan), args.chartCredentials), {
+        new k8s.helm.v4.Chart(`${name}-cephfs`, chartArgs(plan, cephChart, "ceph-csi-cephfs", ns, cephCsiValues(plan), args.chartCredentials), {
           parent: this,
           dependsOn: [...args.dependsOn],
         }),

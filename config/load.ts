@@ -17,7 +17,8 @@ export interface StackSettings {
   readonly values: Readonly<Record<string, unknown>>;
   /** Issues found while decoding (a value that is not valid JSON). */
   readonly decodeIssues?: readonly ConfigIssue[];
-  readonly secrets: SecretPresenceMap;
+  /** Which secrets the stack provides; undefined when unknown (checks on secrets are then skipped). */
+  readonly secrets: SecretPresenceMap | undefined;
 }
 
 const ALLOWED_TOP_LEVEL = [...Object.keys(CONFIG_KEYS), ...Object.keys(SECRET_KEYS)].sort().join(", ");
@@ -49,7 +50,7 @@ export function resolveConfig(input: StackSettings): Config {
     else issues.push(...fromZodIssues([key], result.error.issues));
   }
 
-  issues.push(...secretIssues(input.secrets));
+  if (input.secrets !== undefined) issues.push(...secretIssues(input.secrets));
   // Cross-field rules read tier defaults; with an unknown tier they would judge the wrong defaults.
   if (tier !== undefined) issues.push(...crossFieldIssues(parsed as Partial<Config>, input.secrets));
 
@@ -61,7 +62,7 @@ export function resolveConfig(input: StackSettings): Config {
  * Reads the stack's settings from the Pulumi runtime. Project-level
  * defaults from Pulumi.yaml (`""`, `{}`) mean "not set": the tier decides.
  */
-export function readStackSettings(project: string, stack: string): StackSettings {
+export function readStackSettings(project: string, stack: string): StackSettings & { readonly secrets: SecretPresenceMap } {
   const prefix = `${project}:`;
   const values: Record<string, unknown> = {};
   const decodeIssues: ConfigIssue[] = [];

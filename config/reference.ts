@@ -28,6 +28,7 @@ export const KEY_DOCS: Readonly<Record<string, string>> = {
   "registry.chartRepositories": "Explicit chart locations: source HTTP repository URL or `oci://` prefix → mirror chart repository URL or `oci://` base.",
   "registry.manifestBaseUrl": "File server for raw manifests (`<base>/<id>/<version>/<asset>`). Mirrored mode needs this or `manifestDir`.",
   "registry.manifestDir": "Local directory for raw manifests when the site has no file server.",
+  "registry.caBundle": "PEM CA bundle of a mirror signed by a private CA: chart pulls trust it, and it is published as the ConfigMap `platform-mirror-ca` (key `ca.crt`) in every owned namespace.",
   "catalog.versions": "Release → version overrides (README \"Pinned versions\"), e.g. `{\"openshell\": \"0.0.112\"}`; checked against the supported range.",
   "catalog.images": 'Image id → `{tag, digest}` overrides, e.g. `{"openshell.sandboxBase": {"digest": "sha256:…"}}`.',
   "catalog.manifestSha256": "Manifest id → expected sha256 of the asset for the pinned version.",

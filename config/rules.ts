@@ -17,7 +17,8 @@ export const MIN_KUBERNETES_MINOR = 30;
 
 interface Rule {
   readonly needs: readonly (keyof Config)[];
-  readonly check: (c: Config, secrets: SecretPresenceMap) => ConfigIssue[];
+  /** `secrets` is undefined when presence is unknown (the inventory reads no secret): secret checks are skipped. */
+  readonly check: (c: Config, secrets: SecretPresenceMap | undefined) => ConfigIssue[];
 }
 
 const issue = (path: readonly PropertyKey[], message: string): ConfigIssue => ({ path: formatPath(path), message });
@@ -81,6 +82,7 @@ const RULES: readonly Rule[] = [
           ["manifestDir", r.manifestDir !== undefined],
           ["registries", Object.keys(r.registries).length > 0],
           ["chartRepositories", Object.keys(r.chartRepositories).length > 0],
+          ["caBundle", r.caBundle !== undefined],
         ];
         for (const [key, set] of mirrorOnly) {
           if (set) out.push(issue(["registry", key], `only used when registry.mode is "mirrored" (it is "online")`));
@@ -147,10 +149,10 @@ const RULES: readonly Rule[] = [
     needs: ["registry"],
     check: (c, s) => {
       const out: ConfigIssue[] = [];
-      if (c.registry.username !== undefined && !s.registryPassword.provided) {
+      if (s !== undefined && c.registry.username !== undefined && !s.registryPassword.provided) {
         out.push(issue(["registryPassword"], `required when registry.username is set; ${setWith("registryPassword")}`));
       }
-      if (c.registry.username === undefined && s.registryPassword.provided) {
+      if (s !== undefined && c.registry.username === undefined && s.registryPassword.provided) {
         out.push(issue(["registry", "username"], "required when the secret registryPassword is set"));
       }
       return out;
@@ -164,11 +166,11 @@ const RULES: readonly Rule[] = [
       if (i.provider === "none") {
         if (i.endpoint !== undefined) out.push(issue(["inference", "endpoint"], `only used when inference.provider is set (it is "none")`));
         if (i.model !== undefined) out.push(issue(["inference", "model"], `only used when inference.provider is set (it is "none")`));
-        if (s.inferenceApiKey.provided) out.push(issue(["inferenceApiKey"], `set, but inference.provider is "none"`));
+        if (s?.inferenceApiKey.provided === true) out.push(issue(["inferenceApiKey"], `set, but inference.provider is "none"`));
         return out;
       }
       if (i.endpoint === undefined) out.push(issue(["inference", "endpoint"], `required when inference.provider is "${i.provider}"`));
-      if (!s.inferenceApiKey.provided) {
+      if (s !== undefined && !s.inferenceApiKey.provided) {
         out.push(issue(["inferenceApiKey"], `required when inference.provider is "${i.provider}"; ${setWith("inferenceApiKey")}`));
       }
       return out;
@@ -186,7 +188,7 @@ const RULES: readonly Rule[] = [
       if (b.endpointUrl === undefined) out.push(issue(["database", "backup", "endpointUrl"], "required when database.backup.enabled is true"));
       if (b.destinationPath === undefined) out.push(issue(["database", "backup", "destinationPath"], "required when database.backup.enabled is true"));
       for (const key of ["backupAccessKeyId", "backupSecretAccessKey"] as const) {
-        if (!s[key].provided) out.push(issue([key], `required when database.backup.enabled is true; ${setWith(key)}`));
+        if (s !== undefined && !s[key].provided) out.push(issue([key], `required when database.backup.enabled is true; ${setWith(key)}`));
       }
       return out;
     },
@@ -195,10 +197,10 @@ const RULES: readonly Rule[] = [
     needs: ["storage"],
     check: (c, s) => {
       const standalone = c.storage.cephfs.mode === "standalone";
-      if (standalone && !s.cephUserKey.provided) {
+      if (s !== undefined && standalone && !s.cephUserKey.provided) {
         return [issue(["cephUserKey"], `required when storage.cephfs.mode is "standalone"; ${setWith("cephUserKey")}`)];
       }
-      if (!standalone && s.cephUserKey.provided) {
+      if (s !== undefined && !standalone && s.cephUserKey.provided) {
         return [issue(["cephUserKey"], `set, but storage.cephfs.mode is "${c.storage.cephfs.mode}" (only "standalone" uses it)`)];
       }
       return [];
@@ -214,7 +216,7 @@ const RULES: readonly Rule[] = [
   {
     needs: ["cluster"],
     check: (c, s) =>
-      c.cluster.kubeconfigPath !== undefined && s.kubeconfig.provided
+      c.cluster.kubeconfigPath !== undefined && s?.kubeconfig.provided === true
         ? [issue(["cluster", "kubeconfigPath"], "set either cluster.kubeconfigPath or the secret kubeconfig, not both")]
         : [],
   },
@@ -430,7 +432,7 @@ export function secretIssues(secrets: SecretPresenceMap): ConfigIssue[] {
 }
 
 /** Runs every rule whose sections parsed. */
-export function crossFieldIssues(parsed: Partial<Config>, secrets: SecretPresenceMap): ConfigIssue[] {
+export function crossFieldIssues(parsed: Partial<Config>, secrets: SecretPresenceMap | undefined): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   for (const rule of [...RULES, ...GATEWAY_RULES, ...STORAGE_RULES, ...POLICY_RULES]) {
     if (rule.needs.every((k) => parsed[k] !== undefined)) out.push(...rule.check(parsed as Config, secrets));

@@ -85,6 +85,11 @@ export const RegistrySchema = strict({
   manifestBaseUrl: httpUrl.optional(),
   /** Local directory for raw manifests when there is no file server. */
   manifestDir: z.string().min(1).optional(),
+  /** PEM CA bundle of a mirror with a private CA: used for chart pulls and published as a ConfigMap. */
+  caBundle: z
+    .string()
+    .regex(/^\s*-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/, "must be PEM certificates (-----BEGIN CERTIFICATE----- …)")
+    .optional(),
 });
 
 export const ImageOverrideSchema = strict({

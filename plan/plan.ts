@@ -100,6 +100,8 @@ export interface Plan {
   readonly provider: ProviderPlan;
   readonly registry: RegistrySettings;
   readonly pullSecretName?: string;
+  /** PEM CA bundle of the mirror (mirrored mode with a private CA). */
+  readonly mirrorCaBundle?: string;
   readonly namespaces: NamespacePlan;
   readonly versions: Versions;
   readonly components: Readonly<Record<"agentSandbox" | "openshell" | "cloudnativePg" | "gpuOperator" | "csiDriverNfs" | "cephCsi", boolean>>;
@@ -221,6 +223,7 @@ export function buildPlan(stack: string, c: Config, provided: SecretPresenceMap)
     },
     registry,
     ...(c.registry.mode === "mirrored" && c.registry.username !== undefined ? { pullSecretName: c.registry.pullSecretName } : {}),
+    ...(c.registry.mode === "mirrored" && c.registry.caBundle !== undefined ? { mirrorCaBundle: c.registry.caBundle } : {}),
     namespaces: {
       gateway: c.gateway.namespace,
       sandbox: c.gateway.sandboxNamespace ?? c.gateway.namespace,

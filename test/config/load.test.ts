@@ -110,7 +110,7 @@ describe("one error naming every bad key", () => {
       [
         'stack "test" has 2 configuration errors:',
         "  - gatway: unknown key; allowed keys: agentSandbox, backupAccessKeyId, backupSecretAccessKey, catalog, cephUserKey, cluster, database, gateway, gpu, inference, inferenceApiKey, kubeconfig, kubernetesVersion, pki, policies, registry, registryPassword, relaxations, storage, tier",
-        "  - registry.mirro: unknown key; allowed keys: mode, host, layout, pathPrefix, registries, scheme, username, pullSecretName, chartRepositories, manifestBaseUrl, manifestDir",
+        "  - registry.mirro: unknown key; allowed keys: mode, host, layout, pathPrefix, registries, scheme, username, pullSecretName, chartRepositories, manifestBaseUrl, manifestDir, caBundle",
         FOOTER,
       ].join("\n"),
     );
