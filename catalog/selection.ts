@@ -45,6 +45,12 @@ export interface Selection {
   readonly manifests: readonly ManifestEntry[];
   /** Images the stack pulls (run-time-only ones included). */
   readonly images: readonly ImageEntry[];
+  /**
+   * Images whose keys the installed charts' values set: the pulled ones plus
+   * the disabled components of those charts (set too, so switching one on
+   * later cannot fall back to a public registry).
+   */
+  readonly valueImages: readonly ImageEntry[];
 }
 
 export function selectArtifacts(s: Switches): Selection {
@@ -64,5 +70,9 @@ export function selectArtifacts(s: Switches): Selection {
   });
   const manifests = [MANIFESTS[s.agentSandbox.extensions ? "agent-sandbox-with-extensions" : "agent-sandbox"]];
   const images = IMAGES.filter((i) => conditionHolds(i.when, s));
-  return { charts, manifests, images };
+  const installed = new Set<string>(charts.map((c) => c.id));
+  const valueImages = IMAGES.filter(
+    (i) => images.includes(i) || i.bindings.some((b) => b.kind !== "manifest" && b.kind !== "resource" && installed.has(b.chart)),
+  );
+  return { charts, manifests, images, valueImages };
 }

@@ -29,7 +29,7 @@ const setWith = (key: SecretKey) => `set it with \`pulumi config set --secret ${
 export function sourceHosts(c: Config): string[] {
   const sel = selectArtifacts(c);
   const hosts = new Set<string>();
-  for (const img of sel.images) hosts.add(parseImageRef(img.repository).registry);
+  for (const img of sel.valueImages) hosts.add(parseImageRef(img.repository).registry);
   const explicit = new Set(Object.keys(c.registry.chartRepositories).map((k) => k.replace(/\/+$/, "")));
   for (const chart of sel.charts) {
     const src = chart.source;

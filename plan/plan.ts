@@ -8,7 +8,6 @@ import { AGENT_SANDBOX_NAMESPACE } from "../manifests/agentSandbox";
 import {
   CHARTS,
   CLOUDNATIVEPG_PAIRS,
-  IMAGES,
   RELEASES,
   manifestUrl,
   type ChartId,
@@ -109,7 +108,7 @@ export interface Plan {
   readonly manifests: readonly ResolvedManifest[];
   /** Images the stack pulls (run-time-only ones included). */
   readonly images: readonly ResolvedImage[];
-  /** Every catalog image, resolved: what chart values set, enabled or not. */
+  /** Every image the installed charts' values set, resolved, enabled or not. */
   readonly chartImages: readonly ResolvedImage[];
   /** Secret settings the graph reads (as secret Outputs). */
   readonly secrets: readonly SecretKey[];
@@ -167,9 +166,9 @@ export function buildPlan(stack: string, c: Config, provided: SecretPresenceMap)
   const versions = resolveVersions(c);
   const sel = selectArtifacts(c);
 
-  // Every catalog image is resolved: chart values set all of a chart's image keys (a disabled
-  // component switched on later must not fall back to a public registry); `images` is what runs.
-  const chartImages: ResolvedImage[] = IMAGES.map((entry) => {
+  // Chart values set all of an installed chart's image keys (a disabled component switched on
+  // later must not fall back to a public registry); `images` is what runs.
+  const chartImages: ResolvedImage[] = sel.valueImages.map((entry) => {
     const source = sourceImage(entry, versions, c);
     const resolved = resolveImageRef(source, registry);
     const oses = entry.perNodeOs === true ? [...c.gpu.nodeOperatingSystems].sort() : [undefined];
