@@ -8,6 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Plan } from "../plan/plan";
 import { backupSecretName, clusterManifest, cloudnativePgValues, scheduledBackupManifest } from "../values/cloudnativePg";
+import { postgresPodMonitor } from "../values/monitoring";
 import { databaseSecretName } from "../values/openshell";
 import { chartArgs, type ChartCredentials } from "./chartArgs";
 import { COMMON_LABELS } from "./namespaces";
@@ -73,6 +74,12 @@ export class Database extends pulumi.ComponentResource {
     });
     if (d.backup.enabled) {
       new k8s.apiextensions.CustomResource(`${name}-backup-schedule`, scheduledBackupManifest(plan) as k8s.apiextensions.CustomResourceArgs, {
+        parent: this,
+        dependsOn: [this.cluster],
+      });
+    }
+    if (plan.config.observability.prometheusOperator) {
+      new k8s.apiextensions.CustomResource(`${name}-pod-monitor`, postgresPodMonitor(plan) as k8s.apiextensions.CustomResourceArgs, {
         parent: this,
         dependsOn: [this.cluster],
       });

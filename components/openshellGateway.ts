@@ -11,6 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GATEWAY_PORT, GATEWAY_RELEASE } from "../pki/contract";
 import type { Plan } from "../plan/plan";
 import { GATEWAY_SELECTOR, SANDBOX_SERVICE_ACCOUNT, openshellValues } from "../values/openshell";
+import { gatewayServiceMonitor } from "../values/monitoring";
 import { chartArgs, type ChartCredentials } from "./chartArgs";
 import { COMMON_LABELS } from "./namespaces";
 
@@ -93,6 +94,12 @@ export class OpenShellGateway extends pulumi.ComponentResource {
         },
         { parent: this, dependsOn: [this.chart] },
       );
+    }
+    if (plan.config.observability.prometheusOperator) {
+      new k8s.apiextensions.CustomResource(`${name}-service-monitor`, gatewayServiceMonitor(plan) as k8s.apiextensions.CustomResourceArgs, {
+        parent: this,
+        dependsOn: [this.chart],
+      });
     }
     this.endpoint = `${GATEWAY_RELEASE}.${ns}.svc.cluster.local:${GATEWAY_PORT}`;
     this.registerOutputs({ endpoint: this.endpoint });

@@ -97,6 +97,7 @@ const common: TierDefaults = {
     sharedSandboxNamespace: false,
     anyApiServerAddress: false,
   },
+  observability: { prometheusOperator: true, monitorLabels: {} },
   agentSandbox: { extensions: false },
 };
 
@@ -104,6 +105,8 @@ export const TIER_DEFAULTS: Readonly<Record<Tier, TierDefaults>> = {
   /** A laptop cluster (kind/k3d/minikube): SQLite, one replica, relaxed policies. */
   dev: {
     ...common,
+    // A laptop cluster rarely runs the Prometheus Operator.
+    observability: { prometheusOperator: false, monitorLabels: {} },
     // A laptop has no identity provider: mTLS (port-forward + client certificate) only.
     gateway: { ...common.gateway, allowUnauthenticatedUsers: true },
     database: { ...common.database, storageSize: "1Gi" },

@@ -139,6 +139,8 @@ export const KEY_DOCS: Readonly<Record<string, string>> = {
   "relaxations.unauthenticatedUsers": "Allow `gateway.allowUnauthenticatedUsers` in staging/prod.",
   "relaxations.sharedSandboxNamespace": "Let sandboxes share the gateway namespace (which then runs at Pod Security privileged).",
   "relaxations.anyApiServerAddress": "Allow `policies.apiServer.cidrs: [0.0.0.0/0]` in staging/prod.",
+  "observability.prometheusOperator": "The Prometheus Operator runs in the cluster: ServiceMonitor for the gateway (9090), PodMonitors for Postgres and the CNPG operator, the DCGM exporter's ServiceMonitor. Off in dev.",
+  "observability.monitorLabels": "Labels added to every monitor (what your Prometheus selects them by, e.g. `release: kube-prometheus-stack`).",
   "agentSandbox.extensions": "Install the agent-sandbox extensions (claims, templates, warm pools); OpenShell does not need them.",
 };
 

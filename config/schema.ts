@@ -328,6 +328,13 @@ export const RelaxationsSchema = strict({
   anyApiServerAddress: z.boolean(),
 });
 
+export const ObservabilitySchema = strict({
+  /** The Prometheus Operator's CRDs are installed: create ServiceMonitors/PodMonitors. */
+  prometheusOperator: z.boolean(),
+  /** Labels Prometheus selects monitors by (its serviceMonitorSelector/podMonitorSelector). */
+  monitorLabels: z.record(z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9._-]+$/, "must be a label key"), z.string()),
+});
+
 export const AgentSandboxSchema = strict({
   /** Also install the extensions (SandboxClaim/Template/WarmPool); OpenShell does not need them. */
   extensions: z.boolean(),
@@ -348,6 +355,7 @@ export const ConfigSchema = strict({
   inference: InferenceSchema,
   policies: PoliciesSchema,
   relaxations: RelaxationsSchema,
+  observability: ObservabilitySchema,
   agentSandbox: AgentSandboxSchema,
 });
 
@@ -371,6 +379,7 @@ export const CONFIG_KEYS: Readonly<Record<keyof Config, KeyKind>> = {
   inference: "object",
   policies: "object",
   relaxations: "object",
+  observability: "object",
   agentSandbox: "object",
 };
 

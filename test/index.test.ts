@@ -53,7 +53,9 @@ const CORE = (pull: boolean, postgres: boolean) => [
   ...ns("openshell-sandboxes", ["sandbox-egress"], pull),
   ...PKI,
 ];
+const MONITORS = ["kubernetes:monitoring.coreos.com/v1:ServiceMonitor gateway-service-monitor", "kubernetes:monitoring.coreos.com/v1:PodMonitor database-pod-monitor"];
 const POSTGRES_HA = (pull: boolean) => [
+  ...MONITORS,
   "agent-platform:platform:Database database",
   "kubernetes:helm.sh/v4:Chart database-operator",
   "kubernetes:policy/v1:PodDisruptionBudget gateway-pdb",

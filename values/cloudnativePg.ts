@@ -22,7 +22,10 @@ export function cloudnativePgValues(plan: Plan): Values {
         crds: { create: true },
         config: { create: true, clusterWide: true },
         imagePullSecrets: plan.pullSecretName !== undefined ? [{ name: plan.pullSecretName }] : [],
-        monitoring: { podMonitorEnabled: false },
+        monitoring: {
+          podMonitorEnabled: plan.config.observability.prometheusOperator,
+          ...(plan.config.observability.prometheusOperator ? { podMonitorAdditionalLabels: { ...plan.config.observability.monitorLabels } } : {}),
+        },
       },
       chartImageValues(plan.chartImages, "cloudnativePg"),
     ),

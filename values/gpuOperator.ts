@@ -55,6 +55,9 @@ export function gpuOperatorValues(plan: Plan): Values {
     cdi: { enabled: g.cdi },
     sandboxWorkloads: { enabled: g.sandboxWorkloads },
     operator: { runtimeClass: g.runtimeClassName },
+    ...(plan.config.observability.prometheusOperator
+      ? { dcgmExporter: { serviceMonitor: { enabled: true, additionalLabels: { ...plan.config.observability.monitorLabels } } } }
+      : {}),
     devicePlugin: timeSlicingOn(plan) ? { config: { create: false, name: TIME_SLICING_CONFIGMAP, default: TIME_SLICING_KEY } } : {},
   };
   if (plan.pullSecretName !== undefined) {

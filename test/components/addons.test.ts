@@ -180,3 +180,38 @@ describe("mirrored audit", () => {
     expect(hits).toContain("gpu-operator-chart.values.node-feature-discovery.image.repository = registry.k8s.io/nfd/node-feature-discovery");
   });
 });
+
+describe("observability switches", () => {
+  it("staging: a ServiceMonitor for the gateway's metrics port and a PodMonitor for Postgres, with the configured labels", async () => {
+    const ev = await runProgram(
+      "staging",
+      buildConfigMap({
+        tier: "staging",
+        kubernetesVersion: "1.34",
+        gateway: { oidc: { issuer: "https://login.example.internal" } },
+        policies: { apiServer: { cidrs: ["10.0.0.1/32"] } },
+        observability: { monitorLabels: { release: "kube-prometheus-stack" } },
+        gpu: { enabled: true },
+      }),
+    );
+    expect(find(ev, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "gateway-service-monitor").inputs).toEqual({
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "ServiceMonitor",
+      metadata: { name: "openshell-gateway", namespace: "openshell", labels: { "app.kubernetes.io/part-of": "agent-platform", release: "kube-prometheus-stack" } },
+      spec: { selector: { matchLabels: { "app.kubernetes.io/instance": "openshell", "app.kubernetes.io/name": "openshell" } }, endpoints: [{ port: "metrics", interval: "30s" }] },
+    });
+    expect(find(ev, "kubernetes:monitoring.coreos.com/v1:PodMonitor", "database-pod-monitor").inputs["spec"]).toEqual({
+      selector: { matchLabels: { "cnpg.io/cluster": "openshell-db" } },
+      podMetricsEndpoints: [{ port: "metrics" }],
+    });
+    const gpuValues = find(ev, "kubernetes:helm.sh/v4:Chart", "gpu-operator-chart").inputs["values"] as Record<string, Record<string, unknown>>;
+    expect(gpuValues["dcgmExporter"]!["serviceMonitor"]).toEqual({ additionalLabels: { release: "kube-prometheus-stack" }, enabled: true });
+    const cnpg = find(ev, "kubernetes:helm.sh/v4:Chart", "database-operator").inputs["values"] as Record<string, unknown>;
+    expect(cnpg["monitoring"]).toEqual({ podMonitorAdditionalLabels: { release: "kube-prometheus-stack" }, podMonitorEnabled: true });
+  });
+
+  it("dev: off by default", async () => {
+    const ev = await runExample("dev");
+    expect(ev.resources.filter((r) => r.type.startsWith("kubernetes:monitoring.coreos.com"))).toEqual([]);
+  });
+});

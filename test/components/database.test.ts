@@ -26,7 +26,7 @@ describe("CloudNativePG operator", () => {
         crds: { create: true },
         image: { repository: "ghcr.io/cloudnative-pg/cloudnative-pg", tag: "1.30.0" },
         imagePullSecrets: [],
-        monitoring: { podMonitorEnabled: false },
+        monitoring: { podMonitorAdditionalLabels: {}, podMonitorEnabled: true },
       },
     });
   });
