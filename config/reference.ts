@@ -163,6 +163,33 @@ export function schemaLeaves(schema: AnySchema = ConfigSchema, prefix: string[] 
   return [prefix.join(".")];
 }
 
+/** A short description of what a schema accepts. */
+export function describeType(schema: AnySchema): string {
+  const optional = schema instanceof z.ZodOptional;
+  const s = unwrap(schema);
+  let t: string;
+  if (s instanceof z.ZodEnum) t = (s.options as string[]).map((o) => `\`${o}\``).join(" \\| ");
+  else if (s instanceof z.ZodBoolean) t = "boolean";
+  else if (s instanceof z.ZodNumber) {
+    const min = s.minValue;
+    const max = s.maxValue;
+    const int = s.isInt ? "integer" : "number";
+    t = min !== null && max !== null && Number.isFinite(min) && Number.isFinite(max) ? `${int} ${min}–${max}` : min !== null && Number.isFinite(min) ? `${int} ≥ ${min}` : int;
+  } else if (s instanceof z.ZodString) t = "string";
+  else if (s instanceof z.ZodArray) t = `list of ${describeType(s.element as AnySchema)}`;
+  else if (s instanceof z.ZodRecord) t = "map";
+  else if (s instanceof z.ZodObject) t = "object";
+  else t = "value";
+  return optional ? `${t} (optional)` : t;
+}
+
+/** The schema node at a leaf path. */
+function schemaAt(path: string): AnySchema {
+  let cur: AnySchema = ConfigSchema;
+  for (const seg of path.split(".")) cur = (unwrap(cur) as z.ZodObject).shape[seg] as AnySchema;
+  return cur;
+}
+
 function valueAt(obj: unknown, path: string): unknown {
   let cur: unknown = obj;
   for (const seg of path.split(".")) {
@@ -175,6 +202,27 @@ function valueAt(obj: unknown, path: string): unknown {
 function cell(v: unknown): string {
   if (v === undefined) return "—";
   return `\`${typeof v === "string" && v !== "" ? v : JSON.stringify(v)}\``;
+}
+
+/** docs/configuration.md: every key with what it accepts, its default per tier and its meaning. */
+export function renderConfigDoc(): string {
+  const rows = [
+    "# Configuration reference",
+    "",
+    "Generated from the zod schema (`config/schema.ts`) and the tier defaults (`config/defaults.ts`) by `npm run docs`;",
+    "a test fails when this file is stale. Set keys with `pulumi config set --path <key> <value>`; secrets with `--secret`.",
+    "",
+    `| key | accepts | ${TIERS.join(" | ")} | meaning |`,
+    `|---|---|${TIERS.map(() => "---").join("|")}|---|`,
+  ];
+  for (const path of schemaLeaves()) {
+    const defaults = TIERS.map((t) => (path === "tier" ? "—" : cell(valueAt(TIER_DEFAULTS[t], path))));
+    rows.push(`| \`${path}\` | ${describeType(schemaAt(path))} | ${defaults.join(" | ")} | ${KEY_DOCS[path] ?? ""} |`);
+  }
+  for (const [key, text] of Object.entries(SECRET_KEYS)) {
+    rows.push(`| \`${key}\` | secret string | ${TIERS.map(() => "—").join(" | ")} | ${text} |`);
+  }
+  return `${rows.join("\n")}\n`;
 }
 
 /** The Markdown table of every key with its default per tier. */

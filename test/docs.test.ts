@@ -2,8 +2,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { KEY_DOCS, renderConfigTable, schemaLeaves } from "../config/reference";
-import { END, START, withTable } from "../scripts/render-docs";
+import { KEY_DOCS, describeType, renderConfigDoc, renderConfigTable, schemaLeaves } from "../config/reference";
+import { z } from "zod";
+import { CONFIG_DOC, END, START, withTable } from "../scripts/render-docs";
 
 const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
 
@@ -22,5 +23,19 @@ describe("README", () => {
 
   it("documents every configuration key, and nothing that is not a key", () => {
     expect(Object.keys(KEY_DOCS).sort()).toEqual(schemaLeaves().sort());
+  });
+});
+
+describe("docs/configuration.md", () => {
+  it("is current (run `npm run docs` if this fails) and README links it", () => {
+    expect(readFileSync(CONFIG_DOC, "utf8")).toBe(renderConfigDoc());
+    expect(readme).toContain("[docs/configuration.md](docs/configuration.md)");
+  });
+
+  it("describes what each key accepts", () => {
+    expect(describeType(z.enum(["a", "b"]))).toBe("`a` \\| `b`");
+    expect(describeType(z.number().int().min(1).max(10))).toBe("integer 1–10");
+    expect(describeType(z.array(z.string()).optional())).toBe("list of string (optional)");
+    expect(renderConfigDoc()).toContain("| `gateway.replicas` | integer 1–10 | `1` | `2` | `3` |");
   });
 });
