@@ -6,14 +6,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Plan } from "../plan/plan";
-import { CEPH_SECRET, cephCsiValues, csiDriverNfsValues, storageClasses } from "../values/storage";
+import { CEPH_SECRET, cephCsiValues, csiDriverNfsValues, hasStorage, storageClasses } from "../values/storage";
 import { chartArgs, type ChartCredentials } from "./chartArgs";
 import { COMMON_LABELS } from "./namespaces";
 
 export const STORAGE_TYPE = "agent-platform:platform:Storage";
 
-/** The stack installs a CSI driver or defines a class (otherwise it uses the cluster's classes). */
-export const hasStorage = (plan: Plan): boolean => storageClasses(plan).length > 0;
+export { hasStorage };
 
 export interface StorageArgs {
   readonly plan: Plan;

@@ -154,3 +154,6 @@ export function cephCsiValues(plan: Plan): Values {
     ),
   );
 }
+
+/** The stack defines a class (and maybe installs a CSI driver); otherwise it uses the cluster's classes. */
+export const hasStorage = (plan: Plan): boolean => storageClasses(plan).length > 0;
