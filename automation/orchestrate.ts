@@ -1,0 +1,164 @@
+/**
+ * `npm run platform -- <preview|up|destroy|refresh> --env <dev|staging|prod|all> [--json] [--expect-no-changes]`:
+ * the operations platform automation runs, on the Pulumi Automation API.
+ * The orchestration is pure over an injected Workspace, so tests drive it
+ * without the Pulumi CLI; automation/workspace.ts is the real one.
+ */
+import { join } from "node:path";
+
+export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+export const COMMANDS = ["preview", "up", "destroy", "refresh"] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export const USAGE =
+  "usage: npm run platform -- <preview|up|destroy|refresh> --env <dev|staging|prod|all> [--json] [--expect-no-changes]";
+
+export interface Args {
+  readonly command: Command;
+  readonly envs: readonly Environment[];
+  readonly json: boolean;
+  readonly expectNoChanges: boolean;
+}
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(`${message}\n${USAGE}`);
+    this.name = "UsageError";
+  }
+}
+
+export function parseArgs(argv: readonly string[]): Args {
+  const [command, ...rest] = argv;
+  if (command === undefined) throw new UsageError("a command is required");
+  if (!(COMMANDS as readonly string[]).includes(command)) throw new UsageError(`unknown command "${command}"; allowed: ${COMMANDS.join(", ")}`);
+  let env: string | undefined;
+  let json = false;
+  let expectNoChanges = false;
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (a === "--json") json = true;
+    else if (a === "--expect-no-changes") expectNoChanges = true;
+    else if (a === "--env") {
+      env = rest[i + 1];
+      if (env === undefined || env.startsWith("--")) throw new UsageError("--env needs a value");
+      i++;
+    } else throw new UsageError(`unknown argument "${a}"`);
+  }
+  if (env === undefined) throw new UsageError("--env is required");
+  if (env !== "all" && !(ENVIRONMENTS as readonly string[]).includes(env)) throw new UsageError(`unknown environment "${env}"; allowed: dev, staging, prod, all`);
+  if (expectNoChanges && (command === "up" || command === "destroy")) throw new UsageError(`--expect-no-changes applies to preview and refresh, not ${command}`);
+  return { command: command as Command, envs: env === "all" ? ENVIRONMENTS : [env as Environment], json, expectNoChanges };
+}
+
+/** Resource operation counts (Pulumi's change summary: create, update, delete, same, …). */
+export type Changes = Readonly<Record<string, number>>;
+
+export interface StackOperations {
+  preview(opts: { expectNoChanges: boolean }): Promise<Changes>;
+  up(): Promise<Changes>;
+  destroy(): Promise<Changes>;
+  refresh(opts: { expectNoChanges: boolean }): Promise<Changes>;
+}
+
+export interface Workspace {
+  /** The Pulumi CLI version, or undefined when no CLI is on PATH. */
+  cliVersion(): Promise<string | undefined>;
+  /** Selects (creating if needed) the stack named like the environment, with backend and passphrase. */
+  stack(env: Environment, backend: { url: string; passphrase?: string }): Promise<StackOperations>;
+}
+
+export interface Result {
+  readonly env: Environment;
+  readonly command: Command;
+  readonly ok: boolean;
+  readonly changes?: Changes;
+  /** Changes found where none were expected (drift). */
+  readonly drift?: boolean;
+  readonly error?: string;
+}
+
+/**
+ * Backend and passphrase: `PULUMI_BACKEND_URL` and `PULUMI_CONFIG_PASSPHRASE`
+ * (or `_FILE`) from the environment. Without a backend, dev uses a local
+ * file backend inside the repository (.pulumi-state/, git-ignored); staging
+ * and prod refuse to guess.
+ */
+export function backendFor(env: Environment, vars: Readonly<Record<string, string | undefined>>, root: string): { url: string; passphrase?: string } {
+  const url = vars["PULUMI_BACKEND_URL"] ?? (env === "dev" ? `file://${join(root, ".pulumi-state")}` : undefined);
+  if (url === undefined) {
+    throw new Error(`PULUMI_BACKEND_URL is required for ${env} (a shared backend: Pulumi Cloud, s3://, azblob://, gs://); only dev defaults to the local .pulumi-state/`);
+  }
+  const passphrase = vars["PULUMI_CONFIG_PASSPHRASE"];
+  const needsPassphrase = url.startsWith("file://") || url.startsWith("s3://") || url.startsWith("gs://") || url.startsWith("azblob://");
+  if (needsPassphrase && passphrase === undefined && vars["PULUMI_CONFIG_PASSPHRASE_FILE"] === undefined) {
+    throw new Error(`PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) is required: the ${url.split(":")[0]} backend encrypts secrets with a passphrase`);
+  }
+  return { url, ...(passphrase !== undefined ? { passphrase } : {}) };
+}
+
+const changed = (c: Changes) => Object.entries(c).some(([op, n]) => op !== "same" && n > 0);
+
+export interface RunOutput {
+  readonly code: number;
+  readonly results: readonly Result[];
+  readonly text: string;
+}
+
+/**
+ * Runs the command per environment in order, stopping at the first failure
+ * (a broken staging never reaches prod). Exit codes: 0 ok, 1 an operation
+ * failed, 2 usage or setup error, 3 drift with --expect-no-changes.
+ */
+export async function run(argv: readonly string[], ws: Workspace, vars: Readonly<Record<string, string | undefined>>, root: string): Promise<RunOutput> {
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (err) {
+    return { code: 2, results: [], text: (err as Error).message };
+  }
+  const version = await ws.cliVersion();
+  if (version === undefined) {
+    return {
+      code: 2,
+      results: [],
+      text: "the Pulumi CLI was not found on PATH: install it (https://www.pulumi.com/docs/install/); `npm test`, `npm run plan` and `npm run inventory` need no CLI",
+    };
+  }
+  const results: Result[] = [];
+  let code = 0;
+  for (const env of args.envs) {
+    let result: Result;
+    try {
+      const stack = await ws.stack(env, backendFor(env, vars, root));
+      const changes =
+        args.command === "preview"
+          ? await stack.preview({ expectNoChanges: false })
+          : args.command === "refresh"
+            ? await stack.refresh({ expectNoChanges: false })
+            : args.command === "up"
+              ? await stack.up()
+              : await stack.destroy();
+      const drift = args.expectNoChanges && changed(changes);
+      result = { env, command: args.command, ok: !drift, changes, ...(args.expectNoChanges ? { drift } : {}) };
+      if (drift) code = 3;
+    } catch (err) {
+      result = { env, command: args.command, ok: false, error: err instanceof Error ? err.message : String(err) };
+      code = 1;
+    }
+    results.push(result);
+    if (!result.ok) break;
+  }
+  const text = args.json
+    ? JSON.stringify({ command: args.command, results }, null, 2)
+    : results
+        .map((r) =>
+          r.error !== undefined
+            ? `${r.env}: ${r.command} failed: ${r.error}`
+            : `${r.env}: ${r.command} ${r.drift === true ? "found drift" : "ok"} (${Object.entries(r.changes ?? {})
+                .map(([op, n]) => `${op} ${n}`)
+                .join(", ")})`,
+        )
+        .join("\n");
+  return { code, results, text };
+}
