@@ -7,6 +7,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { join } from "node:path";
+import { resolveConfig } from "../config/load";
+import { NO_SECRETS } from "../config/secrets";
+import { readStackFile } from "../inventory/stackFile";
+import { componentGraph, criticalPath } from "../plan/graph";
+import { buildPlan } from "../plan/plan";
 import { SERVED, exampleConfig } from "../test/harness/examples";
 import { evaluate } from "../test/harness/mocks";
 import { EXAMPLE_STACKS } from "../test/harness/stackConfig";
@@ -76,6 +81,17 @@ async function main(): Promise<void> {
   console.log("| inventory (prod, hauler) | min | median | target |");
   console.log("|---|---:|---:|---:|");
   console.log(`| module load + config + plan + render | ${inventorySamples[0]!.toFixed(1)} | ${median(inventorySamples).toFixed(1)} | < 1000 |`);
+
+  // How many components must run one after another, against a hand-written install script's
+  // seven serial steps (agent-sandbox, PKI secrets, CNPG operator, Postgres, storage, GPU Operator, gateway).
+  console.log("");
+  console.log("| stack | components | critical path | serial script steps |");
+  console.log("|---|---:|---:|---:|");
+  for (const stack of EXAMPLE_STACKS) {
+    const settings = readStackFile(ROOT, stack);
+    const graph = componentGraph(buildPlan(stack, resolveConfig(settings), NO_SECRETS));
+    console.log(`| ${stack} | ${graph.order.length} | ${criticalPath(graph).length} (${criticalPath(graph).join(" -> ")}) | 7 |`);
+  }
 }
 
 main().catch((err: unknown) => {
