@@ -113,7 +113,7 @@ export const TIER_DEFAULTS: Readonly<Record<Tier, TierDefaults>> = {
     policies: {
       ...common.policies,
       profile: "relaxed",
-      // A laptop cluster's API server address varies (kind, k3d, minikube): any address, on purpose.
+      // A laptop cluster's API server address varies (kind, k3d, minikube), so every address is allowed, on purpose.
       apiServer: { cidrs: ["0.0.0.0/0"], ports: [443, 6443, 8443] },
       sandboxEgress: { ports: [80, 443] },
       // Package registries for day-to-day development: read-only.

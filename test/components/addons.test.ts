@@ -9,6 +9,7 @@ import { find, type Evaluation } from "../harness/mocks";
 import { kubernetesObjects, validateAll } from "../harness/k8sSchema";
 import { buildConfigMap, runExample, runProgram } from "../harness/program";
 import { FIXTURE_SHA256 } from "../harness/examples";
+import { stagingValues } from "../harness/stackConfig";
 
 const PUBLIC = ["ghcr.io", "nvcr.io", "registry.k8s.io", "quay.io", "docker.io", "helm.ngc.nvidia.com", "github.com"];
 
@@ -56,13 +57,7 @@ describe("GPU Operator", () => {
   it("online: the NGC Helm repository", async () => {
     const ev = await runProgram(
       "staging",
-      buildConfigMap({
-        tier: "staging",
-        kubernetesVersion: "1.34",
-        gateway: { oidc: { issuer: "https://login.example.internal" } },
-        policies: { apiServer: { cidrs: ["10.0.0.1/32"] } },
-        gpu: { enabled: true },
-      }),
+      buildConfigMap(stagingValues({ gpu: { enabled: true } })),
     );
     const chart = find(ev, "kubernetes:helm.sh/v4:Chart", "gpu-operator-chart");
     expect([chart.inputs["chart"], chart.inputs["repositoryOpts"]]).toEqual(["gpu-operator", { repo: "https://helm.ngc.nvidia.com/nvidia" }]);
@@ -167,13 +162,7 @@ describe("mirrored audit", () => {
   });
 
   it("negative control: the same audit finds the public references of an online stack", async () => {
-    const ev = await runProgram("staging", buildConfigMap({
-        tier: "staging",
-        kubernetesVersion: "1.34",
-        gateway: { oidc: { issuer: "https://login.example.internal" } },
-        policies: { apiServer: { cidrs: ["10.0.0.1/32"] } },
-        gpu: { enabled: true },
-      }));
+    const ev = await runProgram("staging", buildConfigMap(stagingValues({ gpu: { enabled: true } })));
     const hits = publicReferences(ev);
     expect(hits).toContain("gateway-chart.chart = oci://ghcr.io/nvidia/openshell/helm-chart");
     expect(hits).toContain("gpu-operator-chart.values.driver.repository = nvcr.io/nvidia");
@@ -185,14 +174,7 @@ describe("observability switches", () => {
   it("staging: a ServiceMonitor for the gateway's metrics port and a PodMonitor for Postgres, with the configured labels", async () => {
     const ev = await runProgram(
       "staging",
-      buildConfigMap({
-        tier: "staging",
-        kubernetesVersion: "1.34",
-        gateway: { oidc: { issuer: "https://login.example.internal" } },
-        policies: { apiServer: { cidrs: ["10.0.0.1/32"] } },
-        observability: { monitorLabels: { release: "kube-prometheus-stack" } },
-        gpu: { enabled: true },
-      }),
+      buildConfigMap(stagingValues({ observability: { monitorLabels: { release: "kube-prometheus-stack" } }, gpu: { enabled: true } })),
     );
     expect(find(ev, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "gateway-service-monitor").inputs).toEqual({
       apiVersion: "monitoring.coreos.com/v1",

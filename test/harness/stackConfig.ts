@@ -89,3 +89,14 @@ export const EXAMPLE_SECRETS: Readonly<Record<string, Record<string, string>>> =
 };
 
 export const EXAMPLE_STACKS = ["dev", "staging", "prod"] as const;
+
+/** A staging stack's settings with what the tier requires (an OIDC issuer, the API server's address) plus `extra`. */
+export function stagingValues(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    tier: "staging",
+    kubernetesVersion: "1.34",
+    gateway: { oidc: { issuer: "https://login.example.internal" } },
+    policies: { apiServer: { cidrs: ["10.0.0.1/32"] } },
+    ...extra,
+  };
+}
