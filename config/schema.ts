@@ -6,7 +6,7 @@
  * settings are NOT here: they never pass through zod (see `secrets.ts`).
  */
 import { z } from "zod";
-import { CLOUDNATIVEPG_PAIRS, IMAGE_IDS, RELEASES, checkReleaseVersion, type ManifestId, type ReleaseId } from "../catalog/artifacts";
+import { CLOUDNATIVEPG_PAIRS, IMAGES, IMAGE_IDS, RELEASES, checkReleaseVersion, type ManifestId, type ReleaseId } from "../catalog/artifacts";
 
 export const TIERS = ["dev", "staging", "prod"] as const;
 export type Tier = (typeof TIERS)[number];
@@ -39,6 +39,7 @@ const httpUrl = z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, "must be an htt
 const tag = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be an image tag");
 const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/, "must be sha256:<64 hex digits>");
 export const RELEASE_IDS = Object.keys(RELEASES) as ReleaseId[];
+const PER_NODE_OS_IMAGES = IMAGES.filter((i) => i.perNodeOs === true).map((i) => i.id);
 export const MANIFEST_IDS: readonly ManifestId[] = ["agent-sandbox", "agent-sandbox-with-extensions"];
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lower-case hex digits");
@@ -116,7 +117,14 @@ export const CatalogSchema = strict({
     }
   }),
   /** Image id → tag and/or digest. */
-  images: recordOf(IMAGE_IDS, ImageOverrideSchema, "image"),
+  images: recordOf(IMAGE_IDS, ImageOverrideSchema, "image").superRefine((rec, ctx) => {
+    // The GPU Operator appends -<node OS> to the driver tag: one digest cannot pin several images.
+    for (const id of PER_NODE_OS_IMAGES) {
+      if (rec[id]?.digest !== undefined) {
+        ctx.addIssue({ code: "custom", path: [id, "digest"], message: "not supported: the GPU Operator appends -<node OS> to the driver tag, so one digest cannot pin it; pin the tag" });
+      }
+    }
+  }),
   /** Manifest id → sha256 of the asset for the pinned version. */
   manifestSha256: recordOf(MANIFEST_IDS, sha256, "manifest"),
 });

@@ -508,3 +508,15 @@ describe("policy rules", () => {
     );
   });
 });
+
+describe("image overrides", () => {
+  it("the per-node-OS driver cannot be pinned by one digest", () => {
+    expect(errorOf({ tier: "dev", kubernetesVersion: "1.34", catalog: { images: { "gpuOperator.driver": { digest: `sha256:${"a".repeat(64)}` } } } })).toBe(
+      [
+        'stack "test" has 1 configuration error:',
+        '  - catalog.images["gpuOperator.driver"].digest: not supported: the GPU Operator appends -<node OS> to the driver tag, so one digest cannot pin it; pin the tag',
+        FOOTER,
+      ].join("\n"),
+    );
+  });
+});
