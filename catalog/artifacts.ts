@@ -109,11 +109,6 @@ export const CLOUDNATIVEPG_PAIRS: Readonly<Record<string, string>> = {
 
 export type Versions = Readonly<Record<ReleaseId, string>>;
 
-export function defaultVersions(): Versions {
-  const out = {} as Record<ReleaseId, string>;
-  for (const id of Object.keys(RELEASES) as ReleaseId[]) out[id] = RELEASES[id].version;
-  return out;
-}
 
 /** Reasons a release version is unusable; empty when fine. */
 export function checkReleaseVersion(id: ReleaseId, version: string): string | undefined {

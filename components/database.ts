@@ -11,7 +11,7 @@ import { backupSecretName, clusterManifest, cloudnativePgValues, scheduledBackup
 import { postgresPodMonitor } from "../values/monitoring";
 import { databaseSecretName } from "../values/openshell";
 import { chartArgs, type ChartCredentials } from "./chartArgs";
-import { COMMON_LABELS } from "./namespaces";
+import { COMMON_LABELS } from "../values/labels";
 
 export const DATABASE_TYPE = "agent-platform:platform:Database";
 

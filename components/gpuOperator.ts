@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Plan } from "../plan/plan";
 import { TIME_SLICING_CONFIGMAP, TIME_SLICING_KEY, gpuOperatorValues, timeSlicingConfig, timeSlicingOn } from "../values/gpuOperator";
 import { chartArgs, type ChartCredentials } from "./chartArgs";
-import { COMMON_LABELS } from "./namespaces";
+import { COMMON_LABELS } from "../values/labels";
 
 export const GPU_OPERATOR_TYPE = "agent-platform:platform:GpuOperator";
 

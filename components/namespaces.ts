@@ -9,13 +9,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Plan } from "../plan/plan";
 import { dockerConfigJson } from "../registry/dockerConfig";
+import { COMMON_LABELS } from "../values/labels";
 
 export const NAMESPACES_TYPE = "agent-platform:platform:Namespaces";
 
-export const COMMON_LABELS = {
-  "app.kubernetes.io/managed-by": "pulumi",
-  "app.kubernetes.io/part-of": "agent-platform",
-} as const;
 
 export interface RegistryCredentials {
   /** Registry host the Secret authenticates to. */

@@ -13,7 +13,7 @@ import type { Plan } from "../plan/plan";
 import { GATEWAY_SELECTOR, SANDBOX_SERVICE_ACCOUNT, openshellValues } from "../values/openshell";
 import { gatewayServiceMonitor } from "../values/monitoring";
 import { chartArgs, type ChartCredentials } from "./chartArgs";
-import { COMMON_LABELS } from "./namespaces";
+import { COMMON_LABELS } from "../values/labels";
 
 export const GATEWAY_TYPE = "agent-platform:platform:OpenShellGateway";
 

@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import { GATEWAY_SECRETS, jwtKid, privateKeyArgs, type KeyAlgorithm } from "../pki/contract";
-import { COMMON_LABELS } from "./namespaces";
+import { COMMON_LABELS } from "../values/labels";
 
 export const PKI_TYPE = "agent-platform:platform:Pki";
 

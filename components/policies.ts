@@ -9,7 +9,7 @@ import type { Plan } from "../plan/plan";
 import { EGRESS_CONFIGMAP, EGRESS_KEY, egressPolicyYaml } from "../security/egress";
 import { networkPolicies } from "../security/networkPolicies";
 import { sandboxLimitRange, sandboxQuota } from "../security/quota";
-import { COMMON_LABELS } from "./namespaces";
+import { COMMON_LABELS } from "../values/labels";
 
 export const POLICIES_TYPE = "agent-platform:platform:Policies";
 

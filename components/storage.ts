@@ -6,13 +6,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Plan } from "../plan/plan";
-import { CEPH_SECRET, cephCsiValues, csiDriverNfsValues, hasStorage, storageClasses } from "../values/storage";
+import { CEPH_SECRET, cephCsiValues, csiDriverNfsValues, storageClasses } from "../values/storage";
 import { chartArgs, type ChartCredentials } from "./chartArgs";
-import { COMMON_LABELS } from "./namespaces";
+import { COMMON_LABELS } from "../values/labels";
 
 export const STORAGE_TYPE = "agent-platform:platform:Storage";
 
-export { hasStorage };
 
 export interface StorageArgs {
   readonly plan: Plan;

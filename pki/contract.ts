@@ -20,14 +20,6 @@ export const GATEWAY_SECRETS = {
   kek: "openshell-credential-storage-key-encryption-key",
 } as const;
 
-/** Keys of each Secret, as the gateway and the sandbox driver read them. */
-export const SECRET_KEYS_BY_SECRET = {
-  serverTls: ["ca.crt", "tls.crt", "tls.key"],
-  clientCa: ["ca.crt"],
-  clientTls: ["ca.crt", "tls.crt", "tls.key"],
-  jwt: ["kid", "public.pem", "signing.pem"],
-  kek: ["key-encryption-key"],
-} as const;
 
 /** The service in every form a client inside or outside the cluster uses, plus localhost for port-forwards. */
 export function serverDnsNames(service: string, namespace: string, extra: readonly string[]): string[] {

@@ -44,8 +44,6 @@ export interface MirrorSettings {
 
 export type RegistrySettings = { readonly mode: "online" } | MirrorSettings;
 
-export const ONLINE: RegistrySettings = { mode: "online" };
-
 export class MirrorMappingError extends Error {
   constructor(message: string) {
     super(message);

@@ -6,6 +6,7 @@
 import type { Plan } from "../plan/plan";
 import { GATEWAY_SELECTOR } from "../values/openshell";
 import { namespaceRoles } from "./podSecurity";
+import { COMMON_LABELS } from "../values/labels";
 
 export interface NetworkPolicyObject {
   apiVersion: "networking.k8s.io/v1";
@@ -42,7 +43,6 @@ export const GATEWAY_GRPC_PORT = 8080;
 export const GATEWAY_METRICS_PORT = 9090;
 export const WEBHOOK_PORT = 9443;
 
-const LABELS = { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "agent-platform" };
 
 const inNs = (ns: string): Peer => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } });
 const podsIn = (ns: string, labels: Record<string, string>): Peer => ({
@@ -77,7 +77,7 @@ function policy(
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
-    metadata: { name, namespace, labels: { ...LABELS } },
+    metadata: { name, namespace, labels: { ...COMMON_LABELS } },
     spec: {
       podSelector: select ?? {},
       policyTypes: types,

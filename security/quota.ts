@@ -1,14 +1,14 @@
 /** ResourceQuota and LimitRange of the sandbox namespace, per tier. */
 import type { Plan } from "../plan/plan";
+import { COMMON_LABELS } from "../values/labels";
 
-const LABELS = { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "agent-platform" };
 
 export function sandboxQuota(plan: Plan) {
   const q = plan.config.policies.quota;
   return {
     apiVersion: "v1" as const,
     kind: "ResourceQuota" as const,
-    metadata: { name: "sandboxes", namespace: plan.namespaces.sandbox, labels: { ...LABELS } },
+    metadata: { name: "sandboxes", namespace: plan.namespaces.sandbox, labels: { ...COMMON_LABELS } },
     spec: {
       hard: {
         pods: String(q.pods),
@@ -29,7 +29,7 @@ export function sandboxLimitRange(plan: Plan) {
   return {
     apiVersion: "v1" as const,
     kind: "LimitRange" as const,
-    metadata: { name: "sandbox-defaults", namespace: plan.namespaces.sandbox, labels: { ...LABELS } },
+    metadata: { name: "sandbox-defaults", namespace: plan.namespaces.sandbox, labels: { ...COMMON_LABELS } },
     spec: {
       limits: [
         {

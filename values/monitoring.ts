@@ -28,6 +28,3 @@ export function postgresPodMonitor(plan: Plan): Values {
     spec: { selector: { matchLabels: { "cnpg.io/cluster": cluster } }, podMetricsEndpoints: [{ port: "metrics" }] },
   };
 }
-
-/** Values switches for charts that ship their own monitors. */
-export const monitoringOn = (plan: Plan): boolean => plan.config.observability.prometheusOperator;

@@ -8,6 +8,7 @@ import type { Plan } from "../plan/plan";
 import { imageName } from "../registry/imageRef";
 import { chartImageValues } from "./images";
 import { mergeValues, sortKeys, type Values } from "./tree";
+import { COMMON_LABELS } from "./labels";
 
 export const CEPH_SECRET = "csi-cephfs-secret";
 export const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
@@ -26,7 +27,6 @@ export interface StorageClassObject {
   mountOptions?: string[];
 }
 
-const LABELS = { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "agent-platform" };
 
 function secretRefs(provisioner: { name: string; ns: string }, node: { name: string; ns: string }): Record<string, string> {
   return {
@@ -47,7 +47,7 @@ export function storageClasses(plan: Plan): StorageClassObject[] {
   const common = { reclaimPolicy: s.reclaimPolicy, allowVolumeExpansion: s.allowVolumeExpansion, volumeBindingMode: s.volumeBindingMode };
   const meta = (name: string, isDefault: boolean) => ({
     name,
-    labels: { ...LABELS },
+    labels: { ...COMMON_LABELS },
     ...(isDefault ? { annotations: { [DEFAULT_CLASS_ANNOTATION]: "true" } } : {}),
   });
   const out: StorageClassObject[] = [];

@@ -1,23 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { deepMerge } from "../../config/defaults";
-import { resolveConfig } from "../../config/load";
-import { NO_SECRETS, type SecretPresenceMap } from "../../config/secrets";
+import { NO_SECRETS } from "../../config/secrets";
 import { provided } from "../harness/presence";
-import { buildPlan, type Plan } from "../../plan/plan";
+import { planFor } from "../harness/planFor";
 import { parseImageRef } from "../../registry/imageRef";
 
-
-/** staging and prod need an OIDC issuer, prod the manifest digest: supplied unless a test sets them. */
-function plan(values: Record<string, unknown>, secrets: SecretPresenceMap = NO_SECRETS, stack = "test"): Plan {
-  const base = {
-    gateway: { oidc: { issuer: "https://login.example.internal" } },
-    policies: { apiServer: { cidrs: ["10.0.0.1/32"] } },
-    ...(values["tier"] === "prod" ? { catalog: { manifestSha256: { "agent-sandbox": "a".repeat(64), "agent-sandbox-with-extensions": "b".repeat(64) } } } : {}),
-  };
-  const merged = values["tier"] === "dev" ? values : (deepMerge(base, values) as Record<string, unknown>);
-  return buildPlan(stack, resolveConfig({ stack, values: merged, secrets }), secrets);
-}
+const plan = planFor;
 
 const mirror = {
   mode: "mirrored",

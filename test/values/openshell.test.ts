@@ -1,20 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { deepMerge } from "../../config/defaults";
-import { resolveConfig } from "../../config/load";
-import { NO_SECRETS, type SecretPresenceMap } from "../../config/secrets";
-import { buildPlan, type Plan } from "../../plan/plan";
 import { openshellValues, sideloadMethod } from "../../values/openshell";
 import { provided } from "../harness/presence";
+import { ISSUER, planFor } from "../harness/planFor";
 
-const ISSUER = "https://login.example.internal/realms/platform";
-function plan(values: Record<string, unknown>, secrets: SecretPresenceMap = NO_SECRETS): Plan {
-  const base = values["tier"] === "dev" ? {} : { gateway: { oidc: { issuer: ISSUER } }, policies: { apiServer: { cidrs: ["10.0.0.1/32"] } } };
-  const merged = deepMerge(
-    { ...base, ...(values["tier"] === "prod" ? { catalog: { manifestSha256: { "agent-sandbox": "a".repeat(64) } } } : {}) },
-    values,
-  ) as Record<string, unknown>;
-  return buildPlan("t", resolveConfig({ stack: "t", values: merged, secrets }), secrets);
-}
+const plan = planFor;
 
 describe("supervisor sideload method", () => {
   it.each([
