@@ -12,7 +12,7 @@ export const COMMANDS = ["preview", "up", "destroy", "refresh"] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export const USAGE =
-  "usage: npm run platform -- <preview|up|destroy|refresh> --env <dev|staging|prod|all> [--json] [--expect-no-changes]";
+  "usage: npm run -s platform -- <preview|up|destroy|refresh> --env <dev|staging|prod|all> [--json] [--expect-no-changes]";
 
 export interface Args {
   readonly command: Command;
@@ -103,6 +103,8 @@ export interface RunOutput {
   readonly code: number;
   readonly results: readonly Result[];
   readonly text: string;
+  /** Where `text` goes: results to stdout (JSON with --json), usage and setup errors to stderr. */
+  readonly stream: "stdout" | "stderr";
 }
 
 /**
@@ -111,11 +113,12 @@ export interface RunOutput {
  * failed, 2 usage or setup error, 3 drift with --expect-no-changes.
  */
 export async function run(argv: readonly string[], ws: Workspace, vars: Readonly<Record<string, string | undefined>>, root: string): Promise<RunOutput> {
+  if (argv.includes("--help") || argv.includes("-h")) return { code: 0, results: [], text: USAGE, stream: "stdout" };
   let args: Args;
   try {
     args = parseArgs(argv);
   } catch (err) {
-    return { code: 2, results: [], text: (err as Error).message };
+    return { code: 2, results: [], text: (err as Error).message, stream: "stderr" };
   }
   const version = await ws.cliVersion();
   if (version === undefined) {
@@ -123,6 +126,7 @@ export async function run(argv: readonly string[], ws: Workspace, vars: Readonly
       code: 2,
       results: [],
       text: "the Pulumi CLI was not found on PATH: install it (https://www.pulumi.com/docs/install/); `npm test`, `npm run plan` and `npm run inventory` need no CLI",
+      stream: "stderr",
     };
   }
   const results: Result[] = [];
@@ -160,5 +164,5 @@ export async function run(argv: readonly string[], ws: Workspace, vars: Readonly
                 .join(", ")})`,
         )
         .join("\n");
-  return { code, results, text };
+  return { code, results, text, stream: "stdout" };
 }

@@ -7,11 +7,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { join } from "node:path";
-import { resolveConfig } from "../config/load";
-import { NO_SECRETS } from "../config/secrets";
-import { readStackFile } from "../inventory/stackFile";
+import { planStackFile } from "../plan/fromStackFile";
 import { componentGraph, criticalPath } from "../plan/graph";
-import { buildPlan } from "../plan/plan";
 import { SERVED, exampleConfig } from "../test/harness/examples";
 import { evaluate } from "../test/harness/mocks";
 import { EXAMPLE_STACKS } from "../test/harness/stackConfig";
@@ -88,8 +85,7 @@ async function main(): Promise<void> {
   console.log("| stack | components | critical path | serial script steps |");
   console.log("|---|---:|---:|---:|");
   for (const stack of EXAMPLE_STACKS) {
-    const settings = readStackFile(ROOT, stack);
-    const graph = componentGraph(buildPlan(stack, resolveConfig(settings), NO_SECRETS));
+    const graph = componentGraph(planStackFile(ROOT, stack).plan);
     console.log(`| ${stack} | ${graph.order.length} | ${criticalPath(graph).length} (${criticalPath(graph).join(" -> ")}) | 7 |`);
   }
 }

@@ -545,3 +545,16 @@ export const IMAGES: readonly ImageEntry[] = [
 ];
 
 export const IMAGE_IDS: readonly string[] = IMAGES.map((i) => i.id);
+
+/**
+ * Node OS tags NVIDIA builds driver images for, per driver version: the
+ * operator appends `-<tag>` to the driver tag, with the tag taken from the
+ * node's os-release ID and VERSION_ID (the minor dropped for rhel, rocky
+ * and ol; gpu-operator v26.7.0 controllers/state_manager.go
+ * getGPUNodeOSInfo). The lists are gpu-driver-container's build matrix for
+ * that driver branch (.common-ci.yml / .nvidia-ci.yml at 06a208c,
+ * 2026-08-17). A driver tag not listed here is not checked.
+ */
+export const DRIVER_NODE_OS_TAGS: Readonly<Record<string, readonly string[]>> = {
+  "595.91.07": ["rhel10", "rhel8", "rhel9", "rocky8", "rocky9", "ubuntu22.04", "ubuntu24.04", "ubuntu26.04"],
+};

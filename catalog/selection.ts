@@ -53,6 +53,11 @@ export interface Selection {
   readonly valueImages: readonly ImageEntry[];
 }
 
+/** The agent-sandbox release asset a stack applies (core, or core plus extensions). */
+export function selectManifests(s: Pick<Config, "agentSandbox">): ManifestEntry[] {
+  return [MANIFESTS[s.agentSandbox.extensions ? "agent-sandbox-with-extensions" : "agent-sandbox"]];
+}
+
 export function selectArtifacts(s: Switches): Selection {
   const charts = Object.values(CHARTS).filter((c) => {
     switch (c.id) {
@@ -68,7 +73,7 @@ export function selectArtifacts(s: Switches): Selection {
         return s.storage.cephfs.mode === "standalone";
     }
   });
-  const manifests = [MANIFESTS[s.agentSandbox.extensions ? "agent-sandbox-with-extensions" : "agent-sandbox"]];
+  const manifests = selectManifests(s);
   const images = IMAGES.filter((i) => conditionHolds(i.when, s));
   const installed = new Set<string>(charts.map((c) => c.id));
   const valueImages = IMAGES.filter(

@@ -8,6 +8,8 @@ export interface ConfigIssue {
   /** Key path as `pulumi config set --path` spells it: `registry.registries["ghcr.io"]`. */
   readonly path: string;
   readonly message: string;
+  /** Set when the issue is a secret setting the stack has not provided yet. */
+  readonly missingSecret?: string;
 }
 
 export class ConfigError extends Error {
@@ -90,6 +92,10 @@ export function fromZodIssues(prefix: readonly PropertyKey[], issues: readonly z
       case "invalid_format":
         out.push({ path: formatPath(path), message: `${iss.message}, got ${describe(iss.input)}` });
         break;
+      case "invalid_union":
+        // One message for the alternatives (e.g. an IPv4 or an IPv6 CIDR), with what was given.
+        out.push({ path: formatPath(path), message: `${iss.message}, got ${describe(iss.input)}` });
+        break;
       case "invalid_key":
         out.push({
           path: formatPath(path),
@@ -101,4 +107,15 @@ export function fromZodIssues(prefix: readonly PropertyKey[], issues: readonly z
     }
   }
   return out;
+}
+
+/** Levenshtein distance, for "did you mean". */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
 }

@@ -6,31 +6,68 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { TIER_DEFAULTS, deepMerge } from "./defaults";
-import { ConfigError, fromZodIssues, formatPath, type ConfigIssue } from "./errors";
-import { crossFieldIssues, secretIssues } from "./rules";
+import { ConfigError, editDistance, fromZodIssues, formatPath, type ConfigIssue } from "./errors";
+import { crossFieldIssues, secretIssues, type ParsedSections, type Section } from "./rules";
 import { CONFIG_KEYS, ConfigSchema, REQUIRED_KEYS, TIERS, type Config, type Tier } from "./schema";
-import { SECRET_KEYS, readSecretPresence, type SecretPresenceMap } from "./secrets";
+import { SECRET_KEYS, SECRET_KEY_NAMES, type SecretKey, type SecretPresence, type SecretPresenceMap } from "./secrets";
 
 export interface StackSettings {
   readonly stack: string;
   /** Non-secret settings by top-level key, objects already decoded. */
   readonly values: Readonly<Record<string, unknown>>;
-  /** Issues found while decoding (a value that is not valid JSON). */
+  /** Issues found while decoding (a value that is not valid JSON, a misspelled namespace). */
   readonly decodeIssues?: readonly ConfigIssue[];
   /** Which secrets the stack provides; undefined when unknown (checks on secrets are then skipped). */
   readonly secrets: SecretPresenceMap | undefined;
 }
 
-const ALLOWED_TOP_LEVEL = [...Object.keys(CONFIG_KEYS), ...Object.keys(SECRET_KEYS)].sort().join(", ");
+/**
+ * Configuration as the Pulumi CLI hands it to a program: full keys
+ * (`project:key`) to strings, objects JSON-encoded, and which keys were
+ * stored as secrets. The runtime (`pulumi up`) and the stack-file reader
+ * (`npm run plan`, `npm run inventory`) both produce one.
+ */
+export interface ConfigSource {
+  readonly values: Readonly<Record<string, string>>;
+  readonly isSecret: (fullKey: string) => boolean;
+}
+
+const ALLOWED_TOP_LEVEL = [...Object.keys(CONFIG_KEYS), ...Object.keys(SECRET_KEYS)].sort();
+
+/** The allowed key closest to a misspelled one, when it is close enough to be meant. */
+function suggest(key: string, allowed: readonly string[]): string | undefined {
+  const best = [...allowed].sort((a, b) => editDistance(key.toLowerCase(), a.toLowerCase()) - editDistance(key.toLowerCase(), b.toLowerCase()))[0];
+  return best !== undefined && editDistance(key.toLowerCase(), best.toLowerCase()) <= 2 ? best : undefined;
+}
+
+export interface Resolution {
+  readonly config: Config;
+  /** Secrets the configuration needs and the stack does not provide (only when asked to report them). */
+  readonly missingSecrets: readonly ConfigIssue[];
+}
 
 /** Pure: validates and resolves a stack's settings. Throws `ConfigError`. */
 export function resolveConfig(input: StackSettings): Config {
+  return resolve(input, false).config;
+}
+
+/**
+ * Like `resolveConfig`, but a secret the stack has not set yet is reported
+ * instead of thrown, so a stack file can be planned and inventoried before
+ * its secrets are set (`pulumi up` refuses it until they are).
+ */
+export function resolveConfigReportingMissingSecrets(input: StackSettings): Resolution {
+  return resolve(input, true);
+}
+
+function resolve(input: StackSettings, reportMissingSecrets: boolean): Resolution {
   const issues: ConfigIssue[] = [...(input.decodeIssues ?? [])];
   const { values } = input;
 
   for (const key of Object.keys(values)) {
     if (!(key in CONFIG_KEYS) && !(key in SECRET_KEYS)) {
-      issues.push({ path: formatPath([key]), message: `unknown key; allowed keys: ${ALLOWED_TOP_LEVEL}` });
+      const near = suggest(key, ALLOWED_TOP_LEVEL);
+      issues.push({ path: formatPath([key]), message: `unknown key${near !== undefined ? ` (did you mean ${near}?)` : ""}; allowed keys: ${ALLOWED_TOP_LEVEL.join(", ")}` });
     }
   }
   for (const key of REQUIRED_KEYS) {
@@ -41,37 +78,66 @@ export function resolveConfig(input: StackSettings): Config {
   const tier: Tier | undefined = tierResult.success ? tierResult.data : undefined;
   const defaults = TIER_DEFAULTS[tier ?? "dev"] as Readonly<Record<string, unknown>>;
 
-  const parsed: Partial<Record<keyof Config, unknown>> = {};
-  for (const key of Object.keys(CONFIG_KEYS) as (keyof Config)[]) {
-    const raw = deepMerge(defaults[key], values[key]);
-    if (raw === undefined) continue; // a missing required key, reported above
-    const result = ConfigSchema.shape[key].safeParse(raw, { reportInput: true });
-    if (result.success) parsed[key] = result.data;
-    else issues.push(...fromZodIssues([key], result.error.issues));
+  const parsed: ParsedSections = {};
+  const raw: Record<string, unknown> = {};
+  for (const key of SECTIONS) {
+    raw[key] = deepMerge(defaults[key], values[key]);
+    if (raw[key] === undefined) continue; // a missing required key, reported above
+    issues.push(...parseSection(parsed, key, raw[key]));
   }
 
   if (input.secrets !== undefined) issues.push(...secretIssues(input.secrets));
   // Cross-field rules read tier defaults; with an unknown tier they would judge the wrong defaults.
-  if (tier !== undefined) issues.push(...crossFieldIssues(parsed as Partial<Config>, input.secrets));
+  if (tier !== undefined) issues.push(...crossFieldIssues(parsed, input.secrets));
 
-  if (issues.length > 0) throw new ConfigError(input.stack, issues);
-  return parsed as Config;
+  const missingSecrets = reportMissingSecrets ? issues.filter((i) => i.missingSecret !== undefined).sort((a, b) => (a.path < b.path ? -1 : 1)) : [];
+  if (issues.length > missingSecrets.length) throw new ConfigError(input.stack, issues);
+  // Every section parsed: the whole configuration parses, typed, with the same schema.
+  return { config: ConfigSchema.parse(raw), missingSecrets };
+}
+
+const SECTIONS = Object.keys(CONFIG_KEYS) as Section[];
+
+/** Each section's schema, typed by the section it parses. */
+const SECTION_SCHEMAS: { readonly [K in Section]: z.ZodType<Config[K]> } = ConfigSchema.shape;
+
+/** Parses one section into `parsed`, or returns its issues. */
+function parseSection<K extends Section>(parsed: ParsedSections, key: K, raw: unknown): ConfigIssue[] {
+  const result = SECTION_SCHEMAS[key].safeParse(raw, { reportInput: true });
+  if (!result.success) return fromZodIssues([key], result.error.issues);
+  parsed[key] = result.data;
+  return [];
 }
 
 /**
- * Reads the stack's settings from the Pulumi runtime. Project-level
- * defaults from Pulumi.yaml (`""`, `{}`) mean "not set": the tier decides.
+ * Decodes the configuration the CLI hands the program into settings.
+ * Project-level defaults from Pulumi.yaml (`""`, `{}`) mean "not set": the
+ * tier decides. Keys of other namespaces are the providers' business, unless
+ * the namespace is a misspelling of the project's: those keys would be
+ * silently ignored, so they are reported.
  */
-export function readStackSettings(project: string, stack: string): StackSettings & { readonly secrets: SecretPresenceMap } {
-  const prefix = `${project}:`;
+export function settingsFromConfig(project: string, stack: string, source: ConfigSource): StackSettings & { readonly secrets: SecretPresenceMap } {
   const values: Record<string, unknown> = {};
   const decodeIssues: ConfigIssue[] = [];
-  const all = pulumi.runtime.allConfig();
-  for (const fullKey of Object.keys(all).sort()) {
-    if (!fullKey.startsWith(prefix)) continue;
-    const key = fullKey.slice(prefix.length);
+  for (const fullKey of Object.keys(source.values).sort()) {
+    const colon = fullKey.indexOf(":");
+    const namespace = fullKey.slice(0, colon);
+    const key = fullKey.slice(colon + 1);
+    if (namespace !== project) {
+      if (editDistance(namespace.toLowerCase(), project.toLowerCase()) <= 2) {
+        decodeIssues.push({ path: fullKey, message: `ignored: "${namespace}" is not this project's namespace; did you mean ${project}:${key}?` });
+      }
+      continue;
+    }
     if (key in SECRET_KEYS) continue;
-    const raw = all[fullKey] ?? "";
+    const raw = source.values[fullKey] ?? "";
+    if (source.isSecret(fullKey)) {
+      decodeIssues.push({
+        path: formatPath([key]),
+        message: `holds a value stored as a secret (secure:); only ${SECRET_KEY_NAMES.join(", ")} are secrets, set ${key} in plain text`,
+      });
+      continue;
+    }
     if (raw === "") continue;
     if (CONFIG_KEYS[key as keyof Config] !== "object") {
       values[key] = raw;
@@ -83,10 +149,32 @@ export function readStackSettings(project: string, stack: string): StackSettings
       decodeIssues.push({ path: formatPath([key]), message: "expected an object (set nested keys with `pulumi config set --path`)" });
     }
   }
-  return { stack, values, decodeIssues, secrets: readSecretPresence(project) };
+  return { stack, values, decodeIssues, secrets: secretPresence(project, source) };
 }
 
-/** Loads the current stack's configuration; throws `ConfigError` before any resource exists. */
-export function loadConfig(): Config {
-  return resolveConfig(readStackSettings(pulumi.getProject(), pulumi.getStack()));
+/** Which secrets the stack provides, without keeping any value: the raw string is only tested for emptiness. */
+export function secretPresence(project: string, source: ConfigSource): SecretPresenceMap {
+  const out = {} as Record<SecretKey, SecretPresence>;
+  for (const key of SECRET_KEY_NAMES) {
+    const fullKey = `${project}:${key}`;
+    const provided = (source.values[fullKey] ?? "").length > 0;
+    out[key] = { provided, encrypted: provided && source.isSecret(fullKey) };
+  }
+  return out;
+}
+
+/** Pulumi marks which config keys hold secrets; the check is internal to the SDK (not in its types), so probe for it. */
+function isStoredSecret(fullKey: string): boolean {
+  const probe = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
+  return probe === undefined ? true : probe(fullKey);
+}
+
+/** The configuration of the running stack, as the Pulumi runtime holds it. */
+export function runtimeConfig(): ConfigSource {
+  return { values: pulumi.runtime.allConfig(), isSecret: isStoredSecret };
+}
+
+/** Reads the running stack's settings from the Pulumi runtime. */
+export function readStackSettings(project: string, stack: string): StackSettings & { readonly secrets: SecretPresenceMap } {
+  return settingsFromConfig(project, stack, runtimeConfig());
 }

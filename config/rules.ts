@@ -1,10 +1,15 @@
 /**
- * Cross-field rules: what zod cannot see key by key. Each rule names the
- * sections it reads and runs only when those parsed, so one bad section does
- * not hide the errors of another.
+ * Cross-field rules: what zod cannot see key by key.
+ *
+ * A rule declares the top-level sections it reads, and the type system holds
+ * it to that list: its check receives `Pick<Config, K>` of exactly those
+ * sections, built from the sections that parsed, so reading (or calling
+ * code that reads) another section is a compile error, and a section that did
+ * not parse can never reach a rule. One bad section hides only the rules that
+ * read it; every other rule still reports.
  */
-import { CHARTS, RELEASES } from "../catalog/artifacts";
-import { selectArtifacts } from "../catalog/selection";
+import { CHARTS, DRIVER_NODE_OS_TAGS, IMAGES, RELEASES } from "../catalog/artifacts";
+import { selectArtifacts, selectManifests, type Switches } from "../catalog/selection";
 import { AGENT_SANDBOX_NAMESPACE } from "../manifests/agentSandbox";
 import { kubernetesAtLeast } from "../catalog/versions";
 import { parseImageRef } from "../registry/imageRef";
@@ -15,18 +20,54 @@ import type { SecretKey, SecretPresenceMap } from "./secrets";
 
 export const MIN_KUBERNETES_MINOR = 30;
 
-interface Rule {
-  readonly needs: readonly (keyof Config)[];
-  /** `secrets` is undefined when presence is unknown (the inventory reads no secret): secret checks are skipped. */
-  readonly check: (c: Config, secrets: SecretPresenceMap | undefined) => ConfigIssue[];
+const DRIVER_IMAGE = "gpuOperator.driver";
+
+/** CIDRs that mean "every address". */
+export const ANY_ADDRESS: readonly string[] = ["0.0.0.0/0", "::/0"];
+
+export type Section = keyof Config;
+
+/** The sections that parsed, by key. */
+export type ParsedSections = { [K in Section]?: Config[K] };
+
+/**
+ * `secrets` is undefined when presence is unknown (the inventory reads no
+ * secret): secret checks are skipped.
+ */
+export type Check<K extends Section> = (c: Pick<Config, K>, secrets: SecretPresenceMap | undefined) => ConfigIssue[];
+
+export interface Rule {
+  /** The sections the rule reads. */
+  readonly reads: readonly Section[];
+  /** Runs the check on exactly `reads`; undefined (not run) when one of them did not parse. */
+  readonly run: (parsed: ParsedSections, secrets: SecretPresenceMap | undefined) => ConfigIssue[] | undefined;
+}
+
+/** A rule over the sections `reads`; its check sees those and nothing else. */
+export function rule<K extends Section>(reads: readonly K[], check: Check<K>): Rule {
+  return {
+    reads,
+    run: (parsed, secrets) => {
+      const picked: Partial<Pick<Config, K>> = {};
+      for (const key of reads) {
+        const section = parsed[key];
+        if (section === undefined) return undefined;
+        picked[key] = section;
+      }
+      return check(picked as Pick<Config, K>, secrets);
+    },
+  };
 }
 
 const issue = (path: readonly PropertyKey[], message: string): ConfigIssue => ({ path: formatPath(path), message });
 
 const setWith = (key: SecretKey) => `set it with \`pulumi config set --secret ${key} <value>\``;
 
+/** A secret the configuration needs and the stack has not set. */
+const missing = (key: SecretKey, why: string): ConfigIssue => ({ path: key, message: `required ${why}; ${setWith(key)}`, missingSecret: key });
+
 /** Source hosts the stack pulls images and (default-mapped) charts from. */
-export function sourceHosts(c: Config): string[] {
+export function sourceHosts(c: Pick<Config, "registry"> & Switches): string[] {
   const sel = selectArtifacts(c);
   const hosts = new Set<string>();
   for (const img of sel.valueImages) hosts.add(parseImageRef(img.repository).registry);
@@ -43,22 +84,18 @@ export function sourceHosts(c: Config): string[] {
 }
 
 const RULES: readonly Rule[] = [
-  {
-    needs: ["kubernetesVersion"],
-    check: (c) =>
+  rule(["kubernetesVersion"], (c) =>
       kubernetesAtLeast(c.kubernetesVersion, MIN_KUBERNETES_MINOR)
         ? []
         : [
             issue(
               ["kubernetesVersion"],
               `${c.kubernetesVersion} is not supported; allowed: 1.${MIN_KUBERNETES_MINOR} or newer` +
-                (/^v?\d+\.\d$/.test(c.kubernetesVersion) ? ` (quote it in YAML: an unquoted 1.30 reads as 1.3)` : ""),
+                (/^v?\d+\.\d$/.test(c.kubernetesVersion) ? ` (quote it in YAML: an unquoted ${c.kubernetesVersion}0 reads as the number ${c.kubernetesVersion})` : ""),
             ),
           ],
-  },
-  {
-    needs: ["gateway", "database"],
-    check: (c) =>
+  ),
+  rule(["gateway", "database"], (c) =>
       c.gateway.replicas > 1 && c.database.engine === "sqlite"
         ? [
             issue(
@@ -67,11 +104,9 @@ const RULES: readonly Rule[] = [
             ),
           ]
         : [],
-  },
-  {
-    // Mirror settings: complete when mirrored, absent when online.
-    needs: ["registry", "catalog", "agentSandbox", "database", "gpu", "storage"],
-    check: (c) => {
+  ),
+  // Mirror settings: complete when mirrored, absent when online.
+  rule(["registry", "catalog", "agentSandbox", "database", "gpu", "storage"], (c) => {
       const r = c.registry;
       const out: ConfigIssue[] = [];
       if (r.mode === "online") {
@@ -118,11 +153,9 @@ const RULES: readonly Rule[] = [
       }
       return out;
     },
-  },
-  {
-    // Plain HTTP is for labs: staging and prod need an explicit relaxation.
-    needs: ["tier", "registry", "relaxations"],
-    check: (c) => {
+  ),
+  // Plain HTTP is for labs: staging and prod need an explicit relaxation.
+  rule(["tier", "registry", "relaxations"], (c) => {
       if (c.tier === "dev" || c.relaxations.plainHttpMirror) return [];
       const out: ConfigIssue[] = [];
       const why = `plain HTTP is not allowed in the ${c.tier} tier (use https, or set relaxations.plainHttpMirror to true)`;
@@ -133,10 +166,8 @@ const RULES: readonly Rule[] = [
       }
       return out;
     },
-  },
-  {
-    needs: ["tier", "catalog", "relaxations"],
-    check: (c) => {
+  ),
+  rule(["tier", "catalog", "relaxations"], (c) => {
       if (c.tier === "dev" || c.relaxations.latestTags) return [];
       return Object.entries(c.catalog.images)
         .filter(([, o]) => o.tag === "latest")
@@ -144,23 +175,19 @@ const RULES: readonly Rule[] = [
           issue(["catalog", "images", id, "tag"], `"latest" is not allowed in the ${c.tier} tier (pin a version, or set relaxations.latestTags to true)`),
         );
     },
-  },
-  {
-    needs: ["registry"],
-    check: (c, s) => {
+  ),
+  rule(["registry"], (c, s) => {
       const out: ConfigIssue[] = [];
       if (s !== undefined && c.registry.username !== undefined && !s.registryPassword.provided) {
-        out.push(issue(["registryPassword"], `required when registry.username is set; ${setWith("registryPassword")}`));
+        out.push(missing("registryPassword", "when registry.username is set"));
       }
       if (s !== undefined && c.registry.username === undefined && s.registryPassword.provided) {
         out.push(issue(["registry", "username"], "required when the secret registryPassword is set"));
       }
       return out;
     },
-  },
-  {
-    needs: ["inference"],
-    check: (c, s) => {
+  ),
+  rule(["inference"], (c, s) => {
       const i = c.inference;
       const out: ConfigIssue[] = [];
       if (i.provider === "none") {
@@ -171,14 +198,12 @@ const RULES: readonly Rule[] = [
       }
       if (i.endpoint === undefined) out.push(issue(["inference", "endpoint"], `required when inference.provider is "${i.provider}"`));
       if (s !== undefined && !s.inferenceApiKey.provided) {
-        out.push(issue(["inferenceApiKey"], `required when inference.provider is "${i.provider}"; ${setWith("inferenceApiKey")}`));
+        out.push(missing("inferenceApiKey", `when inference.provider is "${i.provider}"`));
       }
       return out;
     },
-  },
-  {
-    needs: ["database"],
-    check: (c, s) => {
+  ),
+  rule(["database"], (c, s) => {
       const b = c.database.backup;
       if (!b.enabled) return [];
       const out: ConfigIssue[] = [];
@@ -188,47 +213,56 @@ const RULES: readonly Rule[] = [
       if (b.endpointUrl === undefined) out.push(issue(["database", "backup", "endpointUrl"], "required when database.backup.enabled is true"));
       if (b.destinationPath === undefined) out.push(issue(["database", "backup", "destinationPath"], "required when database.backup.enabled is true"));
       for (const key of ["backupAccessKeyId", "backupSecretAccessKey"] as const) {
-        if (s !== undefined && !s[key].provided) out.push(issue([key], `required when database.backup.enabled is true; ${setWith(key)}`));
+        if (s !== undefined && !s[key].provided) out.push(missing(key, "when database.backup.enabled is true"));
       }
       return out;
     },
-  },
-  {
-    needs: ["storage"],
-    check: (c, s) => {
+  ),
+  rule(["storage"], (c, s) => {
       const standalone = c.storage.cephfs.mode === "standalone";
       if (s !== undefined && standalone && !s.cephUserKey.provided) {
-        return [issue(["cephUserKey"], `required when storage.cephfs.mode is "standalone"; ${setWith("cephUserKey")}`)];
+        return [missing("cephUserKey", 'when storage.cephfs.mode is "standalone"')];
       }
       if (s !== undefined && !standalone && s.cephUserKey.provided) {
         return [issue(["cephUserKey"], `set, but storage.cephfs.mode is "${c.storage.cephfs.mode}" (only "standalone" uses it)`)];
       }
       return [];
     },
-  },
-  {
-    needs: ["gpu"],
-    check: (c) =>
-      c.gpu.enabled && c.gpu.driver && c.gpu.nodeOperatingSystems.length === 0
-        ? [issue(["gpu", "nodeOperatingSystems"], "needs at least one node OS tag (e.g. ubuntu24.04) when gpu.driver is true")]
-        : [],
-  },
-  {
-    needs: ["cluster"],
-    check: (c, s) =>
+  ),
+  rule(["gpu", "catalog"], (c) => {
+    const g = c.gpu;
+    if (!g.enabled || !g.driver) return [];
+    if (g.nodeOperatingSystems.length === 0) {
+      return [issue(["gpu", "nodeOperatingSystems"], "needs at least one node OS tag (e.g. ubuntu24.04) when gpu.driver is true")];
+    }
+    // The operator pulls <driver>:<tag>-<node OS>: a tag NVIDIA does not build is an image that does not exist.
+    const driver = IMAGES.find((i) => i.id === DRIVER_IMAGE)!;
+    const tag = c.catalog.images[DRIVER_IMAGE]?.tag ?? (typeof driver.tag === "string" ? driver.tag : "");
+    const known = DRIVER_NODE_OS_TAGS[tag];
+    if (known === undefined) return [];
+    return g.nodeOperatingSystems.flatMap((os, i) =>
+      known.includes(os)
+        ? []
+        : [
+            issue(
+              ["gpu", "nodeOperatingSystems", i],
+              `"${os}" has no driver image ${driver.repository}:${tag}-${os}; allowed: ${known.join(", ")} (rhel, rocky and ol tags carry the major version only)`,
+            ),
+          ],
+    );
+  }),
+  rule(["cluster"], (c, s) =>
       c.cluster.kubeconfigPath !== undefined && s?.kubeconfig.provided === true
         ? [issue(["cluster", "kubeconfigPath"], "set either cluster.kubeconfigPath or the secret kubeconfig, not both")]
         : [],
-  },
+  ),
 ];
 
 const OIDC_DEPENDENTS = ["audience", "rolesClaim", "adminRole", "userRole", "caConfigMap"] as const;
 
 const GATEWAY_RULES: readonly Rule[] = [
-  {
-    // OIDC is all or nothing: half a configuration fails at run time, so fail here.
-    needs: ["gateway"],
-    check: (c) => {
+  // OIDC is all or nothing: half a configuration fails at run time, so fail here.
+  rule(["gateway"], (c) => {
       const o = c.gateway.oidc;
       const out: ConfigIssue[] = [];
       if (o.issuer === undefined) {
@@ -242,11 +276,9 @@ const GATEWAY_RULES: readonly Rule[] = [
       if (!roles && o.rolesClaim !== undefined) out.push(issue(["gateway", "oidc", "adminRole"], "required when gateway.oidc.rolesClaim is set (and/or userRole)"));
       return out;
     },
-  },
-  {
-    // The gateway refuses mTLS-only users with the Kubernetes driver: someone must be able to log in.
-    needs: ["tier", "gateway", "relaxations"],
-    check: (c) => {
+  ),
+  // The gateway refuses mTLS-only users with the Kubernetes driver: someone must be able to log in.
+  rule(["tier", "gateway", "relaxations"], (c) => {
       const g = c.gateway;
       if (g.oidc.issuer === undefined && !g.allowUnauthenticatedUsers) {
         return [
@@ -266,10 +298,8 @@ const GATEWAY_RULES: readonly Rule[] = [
       }
       return [];
     },
-  },
-  {
-    needs: ["gateway", "cluster"],
-    check: (c) => {
+  ),
+  rule(["gateway", "cluster"], (c) => {
       const out: ConfigIssue[] = [];
       const g = c.gateway;
       if (g.grpcRoute.enabled && g.grpcRoute.gatewayName === undefined) {
@@ -287,10 +317,8 @@ const GATEWAY_RULES: readonly Rule[] = [
       }
       return out;
     },
-  },
-  {
-    needs: ["pki"],
-    check: (c) => {
+  ),
+  rule(["pki"], (c) => {
       const p = c.pki;
       const out: ConfigIssue[] = [];
       if (p.caValidityHours <= p.certValidityHours) {
@@ -301,15 +329,13 @@ const GATEWAY_RULES: readonly Rule[] = [
       }
       return out;
     },
-  },
-  {
-    // prod installs only what was verified: the manifest digest is mandatory.
-    needs: ["tier", "catalog", "agentSandbox"],
-    check: (c) => {
+  ),
+  // prod installs only what was verified: the manifest digest is mandatory.
+  rule(["tier", "catalog", "agentSandbox"], (c) => {
       if (c.tier !== "prod") return [];
       const version = c.catalog.versions.agentSandbox ?? RELEASES.agentSandbox.version;
-      return selectArtifacts(c)
-        .manifests.filter((m) => c.catalog.manifestSha256[m.id] === undefined && m.sha256[version] === undefined)
+      return selectManifests(c)
+        .filter((m) => c.catalog.manifestSha256[m.id] === undefined && m.sha256[version] === undefined)
         .map((m) =>
           issue(
             ["catalog", "manifestSha256", m.id],
@@ -317,19 +343,17 @@ const GATEWAY_RULES: readonly Rule[] = [
           ),
         );
     },
-  },
+  ),
 ];
 
 /** The StorageClasses a stack defines, by name. */
-export function definedClasses(c: Config): string[] {
+export function definedClasses(c: Pick<Config, "storage">): string[] {
   const s = c.storage;
   return [...(s.cephfs.mode !== "none" ? [s.cephfs.className] : []), ...(s.nfs.enabled ? [s.nfs.className] : [])];
 }
 
 const STORAGE_RULES: readonly Rule[] = [
-  {
-    needs: ["storage"],
-    check: (c) => {
+  rule(["storage"], (c) => {
       const s = c.storage;
       const out: ConfigIssue[] = [];
       const ceph = s.cephfs;
@@ -377,20 +401,16 @@ const STORAGE_RULES: readonly Rule[] = [
       }
       return out;
     },
-  },
-  {
-    needs: ["gpu"],
-    check: (c) =>
+  ),
+  rule(["gpu"], (c) =>
       !c.gpu.enabled && c.gpu.driverRepoConfigMap !== undefined
         ? [issue(["gpu", "driverRepoConfigMap"], "only used when gpu.enabled is true")]
         : [],
-  },
+  ),
 ];
 
 const POLICY_RULES: readonly Rule[] = [
-  {
-    needs: ["gateway", "relaxations"],
-    check: (c) =>
+  rule(["gateway", "relaxations"], (c) =>
       c.gateway.sandboxNamespace === c.gateway.namespace && !c.relaxations.sharedSandboxNamespace
         ? [
             issue(
@@ -399,29 +419,26 @@ const POLICY_RULES: readonly Rule[] = [
             ),
           ]
         : [],
-  },
-  {
-    needs: ["tier", "policies", "relaxations"],
-    check: (c) => {
+  ),
+  rule(["tier", "policies", "relaxations"], (c) => {
       const api = c.policies.apiServer.cidrs;
       if (api.length === 0) {
         return [issue(["policies", "apiServer", "cidrs"], "required: the API server's addresses (control-plane node IPs or the endpoint CIDR) for the components that call it")];
       }
-      if (c.tier !== "dev" && api.includes("0.0.0.0/0") && !c.relaxations.anyApiServerAddress) {
-        return [issue(["policies", "apiServer", "cidrs"], `0.0.0.0/0 is not allowed in the ${c.tier} tier (list the API server's addresses, or set relaxations.anyApiServerAddress to true)`)];
+      const any = api.filter((cidr) => ANY_ADDRESS.includes(cidr));
+      if (c.tier !== "dev" && any.length > 0 && !c.relaxations.anyApiServerAddress) {
+        return [issue(["policies", "apiServer", "cidrs"], `${any.join(" and ")} ${any.length > 1 ? "are" : "is"} not allowed in the ${c.tier} tier (list the API server's addresses, or set relaxations.anyApiServerAddress to true)`)];
       }
       return [];
     },
-  },
-  {
-    needs: ["policies", "inference"],
-    check: (c) => {
+  ),
+  rule(["policies", "inference"], (c) => {
       const names = c.policies.egress.map((e) => e.name);
       if (c.inference.provider !== "none") names.push("inference");
       const dup = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))].sort();
       return dup.length > 0 ? [issue(["policies", "egress"], `names must be unique (the inference endpoint takes "inference"): ${dup.join(", ")}`)] : [];
     },
-  },
+  ),
 ];
 
 /** Secrets stored in plain text are refused whatever else is configured. */
@@ -431,11 +448,9 @@ export function secretIssues(secrets: SecretPresenceMap): ConfigIssue[] {
     .map((k) => issue([k], `is stored in plain text; ${setWith(k)}`));
 }
 
+export const ALL_RULES: readonly Rule[] = [...RULES, ...GATEWAY_RULES, ...STORAGE_RULES, ...POLICY_RULES];
+
 /** Runs every rule whose sections parsed. */
-export function crossFieldIssues(parsed: Partial<Config>, secrets: SecretPresenceMap | undefined): ConfigIssue[] {
-  const out: ConfigIssue[] = [];
-  for (const rule of [...RULES, ...GATEWAY_RULES, ...STORAGE_RULES, ...POLICY_RULES]) {
-    if (rule.needs.every((k) => parsed[k] !== undefined)) out.push(...rule.check(parsed as Config, secrets));
-  }
-  return out;
+export function crossFieldIssues(parsed: ParsedSections, secrets: SecretPresenceMap | undefined, rules: readonly Rule[] = ALL_RULES): ConfigIssue[] {
+  return rules.flatMap((r) => r.run(parsed, secrets) ?? []);
 }

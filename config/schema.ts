@@ -165,7 +165,8 @@ export const GatewaySchema = strict({
   }),
 });
 
-const ipAddress = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$|^[0-9a-fA-F:]+:[0-9a-fA-F:]*$/, "must be an IPv4 or IPv6 address");
+/** An IPv4 or IPv6 address (zod's own validators: 300.1.1.1 or 1.2.3 are refused). */
+const ipAddress = z.union([z.ipv4(), z.ipv6()], { error: () => "must be an IPv4 or IPv6 address such as 10.0.0.10 or fd00::10" });
 
 export const PkiSchema = strict({
   /** Key algorithm of the CA, server and client keys (the JWT key is always Ed25519). */
@@ -224,7 +225,7 @@ export const GpuSchema = strict({
   /** RuntimeClass GPU sandboxes run with (the operator creates "nvidia"). */
   runtimeClassName: name("RuntimeClass"),
   /** Node OS tags the driver image is mirrored for (the operator appends -<os>). */
-  nodeOperatingSystems: z.array(z.string().regex(/^[a-z]+[0-9.]+$/, "must be a node OS tag such as ubuntu24.04 or rhel9.4")),
+  nodeOperatingSystems: z.array(z.string().regex(/^[a-z]+[0-9.]+$/, "must be a node OS tag such as ubuntu24.04 or rhel9")),
 });
 
 const mountOptions = z.array(z.string().regex(/^[A-Za-z0-9_.,=:/-]+$/, "must be a mount option such as nfsvers=4.1"));
@@ -279,7 +280,8 @@ export const InferenceSchema = strict({
   model: z.string().min(1).optional(),
 });
 
-const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/, "must be a CIDR such as 10.0.0.0/8");
+/** An IPv4 or IPv6 CIDR: a real address and a prefix of at most 32 (128) bits, as NetworkPolicy ipBlock needs. */
+const cidr = z.union([z.cidrv4(), z.cidrv6()], { error: () => "must be an IPv4 or IPv6 CIDR such as 10.0.0.0/8 or fd00::/8 (address/prefix, prefix at most 32 or 128)" });
 const port = z.number().int().min(1).max(65535);
 const hostPattern = z.string().regex(/^(\*\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?$/, "must be a host name, optionally *.-prefixed");
 

@@ -39,26 +39,6 @@ export const NO_SECRETS: SecretPresenceMap = Object.fromEntries(
   SECRET_KEY_NAMES.map((k) => [k, { provided: false, encrypted: false }]),
 ) as Record<SecretKey, SecretPresence>;
 
-/** Pulumi marks which config keys hold secrets; the check is internal to the SDK, so probe for it. */
-function isStoredSecret(fullKey: string): boolean {
-  const probe = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
-  return probe === undefined ? true : probe(fullKey);
-}
-
-/**
- * Learns which secrets the stack provides, without keeping any value: the
- * raw string is only tested for emptiness.
- */
-export function readSecretPresence(project: string): SecretPresenceMap {
-  const out = {} as Record<SecretKey, SecretPresence>;
-  for (const key of SECRET_KEY_NAMES) {
-    const fullKey = `${project}:${key}`;
-    const provided = (pulumi.runtime.getConfig(fullKey) ?? "").length > 0;
-    out[key] = { provided, encrypted: provided && isStoredSecret(fullKey) };
-  }
-  return out;
-}
-
 /** Reads the secrets the plan uses as secret Outputs. */
 export function readSecrets(config: pulumi.Config, needed: readonly SecretKey[]): Secrets {
   const out: Partial<Record<SecretKey, pulumi.Output<string>>> = {};

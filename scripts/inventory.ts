@@ -1,49 +1,35 @@
 /**
- * `npm run inventory -- --stack <name> [--format list|hauler|skopeo|json]`:
+ * `npm run -s inventory -- --stack <name> [--format list|hauler|skopeo|json]`:
  * what a stack pulls, from its stack file, with no cluster and no Pulumi CLI.
+ * The stack file is read as `pulumi up` reads it; secrets are not needed (a
+ * missing one is noted on stderr), but one stored in plain text is refused.
  */
 import { join } from "node:path";
-import { ConfigError } from "../config/errors";
-import { resolveConfig } from "../config/load";
-import { NO_SECRETS } from "../config/secrets";
 import { FORMATS, render, type Format } from "../inventory/formats";
 import { buildInventory } from "../inventory/inventory";
-import { StackFileError, readStackFile } from "../inventory/stackFile";
-import { buildPlan } from "../plan/plan";
+import { planStackFile } from "../plan/fromStackFile";
+import { UsageError, exitWith, parseOptions, runCommand, type CommandResult } from "./cli";
 
-export const USAGE = "usage: npm run inventory -- --stack <name> [--format list|hauler|skopeo|json]";
+export const USAGE = "usage: npm run -s inventory -- --stack <name> [--format list|hauler|skopeo|json]";
 
 export function parseArgs(argv: readonly string[]): { stack: string; format: Format } {
-  let stack: string | undefined;
-  let format: Format = "list";
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value = argv[i + 1];
-    if (arg === "--stack" || arg === "--format") {
-      if (value === undefined || value.startsWith("--")) throw new Error(`${arg} needs a value\n${USAGE}`);
-      if (arg === "--stack") stack = value;
-      else if ((FORMATS as readonly string[]).includes(value)) format = value as Format;
-      else throw new Error(`unknown format "${value}"; allowed: ${FORMATS.join(", ")}\n${USAGE}`);
-      i++;
-    } else {
-      throw new Error(`unknown argument "${arg}"\n${USAGE}`);
-    }
-  }
-  if (stack === undefined) throw new Error(`--stack is required\n${USAGE}`);
-  return { stack, format };
+  const { values } = parseOptions(argv, ["stack", "format"], []);
+  if (values.stack === undefined) throw new UsageError("--stack is required");
+  const format = values.format ?? "list";
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}"; allowed: ${FORMATS.join(", ")}`);
+  return { stack: values.stack, format: format as Format };
 }
 
-export function inventoryText(root: string, argv: readonly string[]): string {
+export function inventoryCommand(root: string, argv: readonly string[]): CommandResult {
   const { stack, format } = parseArgs(argv);
-  const settings = readStackFile(root, stack);
-  return render(buildInventory(buildPlan(stack, resolveConfig(settings), NO_SECRETS)), format);
+  const { plan, missingSecrets } = planStackFile(root, stack);
+  return {
+    stdout: render(buildInventory(plan), format),
+    notes: missingSecrets.map((i) => `${i.path} is not set (the inventory does not need it; pulumi up refuses the stack until it is set)`),
+  };
 }
 
-if (require.main === module) {
-  try {
-    process.stdout.write(inventoryText(join(__dirname, ".."), process.argv.slice(2)));
-  } catch (err) {
-    process.stderr.write(`${err instanceof ConfigError || err instanceof StackFileError || err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(2);
-  }
-}
+/** The inventory text alone (tests, bench). */
+export const inventoryText = (root: string, argv: readonly string[]): string => inventoryCommand(root, argv).stdout;
+
+if (require.main === module) exitWith(runCommand(USAGE, process.argv.slice(2), (argv) => inventoryCommand(join(__dirname, ".."), argv)));

@@ -1,42 +1,91 @@
 /**
  * `npm run plan -- --stack <name> [--json]`: what a stack will install, from
- * its stack file, with no cluster and no Pulumi CLI: components, versions,
- * images, key settings and the install order.
+ * its stack file, with no cluster and no Pulumi CLI: the cluster it targets,
+ * components, versions, images, key settings, the secrets it still needs and
+ * the install order. It reads the stack file as `pulumi up` does and refuses
+ * what `pulumi up` refuses (a secret it has not been given yet is listed, not
+ * refused: set secrets last, just before `pulumi preview`).
  */
-import { join } from "node:path";
-import { resolveConfig } from "../config/load";
-import { NO_SECRETS } from "../config/secrets";
-import { readStackFile } from "../inventory/stackFile";
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { delimiter, join } from "node:path";
+import { parse } from "yaml";
+import type { SecretPresenceMap } from "../config/secrets";
 import { componentGraph, criticalPath } from "../plan/graph";
-import { buildPlan, type Plan } from "../plan/plan";
+import { planStackFile } from "../plan/fromStackFile";
+import type { Plan } from "../plan/plan";
 import { namespaceRoles, podSecurityLabels, relaxations } from "../security/podSecurity";
+import { UsageError, exitWith, parseOptions, runCommand, type CommandResult } from "./cli";
 
-export const USAGE = "usage: npm run plan -- --stack <name> [--json]";
+export const USAGE = "usage: npm run -s plan -- --stack <name> [--json]";
 
 export function parsePlanArgs(argv: readonly string[]): { stack: string; json: boolean } {
-  let stack: string | undefined;
-  let json = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--json") json = true;
-    else if (arg === "--stack") {
-      const v = argv[i + 1];
-      if (v === undefined || v.startsWith("--")) throw new Error(`--stack needs a value\n${USAGE}`);
-      stack = v;
-      i++;
-    } else throw new Error(`unknown argument "${arg}"\n${USAGE}`);
-  }
-  if (stack === undefined) throw new Error(`--stack is required\n${USAGE}`);
-  return { stack, json };
+  const { values, flags } = parseOptions(argv, ["stack"], ["json"]);
+  if (values.stack === undefined) throw new UsageError("--stack is required");
+  return { stack: values.stack, json: flags.json === true };
 }
 
-export function planSummary(plan: Plan) {
+/** Where the kubeconfig lives and which context `pulumi up` will use. */
+export interface ClusterTarget {
+  /** The kubeconfig the provider reads: a path, or the secret kubeconfig. */
+  readonly kubeconfig: string;
+  /** The context, and whether the stack pins it or the kubeconfig's current-context decides. */
+  readonly context: string;
+  readonly identifier: string;
+}
+
+export interface Environment {
+  readonly KUBECONFIG?: string;
+  readonly home: string;
+  readonly readFile: (path: string) => string;
+}
+
+const LOCAL: Environment = {
+  ...(process.env["KUBECONFIG"] !== undefined ? { KUBECONFIG: process.env["KUBECONFIG"] } : {}),
+  home: homedir(),
+  readFile: (p) => readFileSync(p, "utf8"),
+};
+
+/** The current-context of a kubeconfig list (the first file that sets one wins, as kubectl merges them). */
+function currentContext(paths: readonly string[], env: Environment): string | undefined {
+  for (const p of paths) {
+    try {
+      const doc = parse(env.readFile(p)) as { "current-context"?: unknown } | null;
+      const ctx = doc?.["current-context"];
+      if (typeof ctx === "string" && ctx.length > 0) return ctx;
+    } catch {
+      // unreadable here: the machine that runs `pulumi up` may have it
+    }
+  }
+  return undefined;
+}
+
+export function clusterTarget(plan: Plan, env: Environment = LOCAL): ClusterTarget {
+  const p = plan.provider;
+  const identifier = `${p.clusterIdentifier}${plan.config.cluster.identifier === undefined ? " (the stack name; set cluster.identifier)" : ""}`;
+  if (p.kubeconfigFromSecret) {
+    return { kubeconfig: "the secret kubeconfig", context: p.context ?? "its current-context (set cluster.context to pin it)", identifier };
+  }
+  const paths = p.kubeconfigPath !== undefined ? [p.kubeconfigPath] : env.KUBECONFIG !== undefined && env.KUBECONFIG !== "" ? env.KUBECONFIG.split(delimiter) : [join(env.home, ".kube", "config")];
+  const source = p.kubeconfigPath !== undefined ? "cluster.kubeconfigPath" : env.KUBECONFIG !== undefined && env.KUBECONFIG !== "" ? "$KUBECONFIG" : "the default";
+  const kubeconfig = `${paths.join(delimiter)} (${source})`;
+  if (p.context !== undefined) return { kubeconfig, context: `${p.context} (cluster.context)`, identifier };
+  const current = currentContext(paths, env);
+  return {
+    kubeconfig,
+    context: current !== undefined ? `${current} (the kubeconfig's current-context: set cluster.context to pin it)` : "the kubeconfig's current-context (not readable here; set cluster.context to pin it)",
+    identifier,
+  };
+}
+
+export function planSummary(plan: Plan, secrets: SecretPresenceMap, cluster: ClusterTarget) {
   const c = plan.config;
   const graph = componentGraph(plan);
   return {
     stack: plan.stack,
     tier: plan.tier,
     kubernetesVersion: plan.kubernetesVersion,
+    cluster,
     registry: plan.registry.mode === "mirrored" ? `mirrored via ${plan.registry.host} (${plan.registry.layout})` : "online",
     components: plan.components,
     installOrder: graph.order,
@@ -52,18 +101,21 @@ export function planSummary(plan: Plan) {
       gpu: c.gpu.enabled ? `on (${c.gpu.nodeOperatingSystems.join(", ")})` : "off",
       podSecurity: Object.fromEntries(namespaceRoles(plan).map((r) => [r.namespace, podSecurityLabels(r, c.policies.profile, plan.kubernetesVersion, c.cluster.openshift)["pod-security.kubernetes.io/enforce"]])),
     },
+    secrets: Object.fromEntries(plan.secrets.map((k) => [k, secrets[k].provided ? "set" : "missing"])),
     relaxations: relaxations(plan),
   };
 }
 
-export function planText(root: string, argv: readonly string[]): string {
+export function planCommand(root: string, argv: readonly string[], env: Environment = LOCAL): CommandResult {
   const { stack, json } = parsePlanArgs(argv);
-  const settings = readStackFile(root, stack);
-  const s = planSummary(buildPlan(stack, resolveConfig(settings), NO_SECRETS));
-  if (json) return `${JSON.stringify(s, null, 2)}\n`;
+  const { plan, secrets, missingSecrets } = planStackFile(root, stack);
+  const s = planSummary(plan, secrets, clusterTarget(plan, env));
+  const notes = missingSecrets.map((i) => `${i.path}: ${i.message} (pulumi up refuses the stack until it is set)`);
+  if (json) return { stdout: `${JSON.stringify(s, null, 2)}\n`, notes };
   const on = Object.entries(s.components).map(([k, v]) => `${k} ${v ? "on" : "off"}`).join(", ");
-  return [
+  const stdout = [
     `stack ${s.stack} (tier ${s.tier}, Kubernetes ${s.kubernetesVersion}, registry ${s.registry})`,
+    `cluster: context ${s.cluster.context}; kubeconfig ${s.cluster.kubeconfig}; identifier ${s.cluster.identifier}`,
     `components: ${on}`,
     `install order: ${s.installOrder.join(" -> ")} (critical path ${s.criticalPath.length}: ${s.criticalPath.join(" -> ")})`,
     `versions: ${Object.entries(s.versions).map(([k, v]) => `${k} ${v}`).join(", ")}`,
@@ -75,16 +127,11 @@ export function planText(root: string, argv: readonly string[]): string {
     ...s.images.map((x) => `  ${x}`),
     "settings:",
     ...Object.entries(s.settings).map(([k, v]) => `  ${k}: ${typeof v === "string" ? v : Object.entries(v).map(([a, b]) => `${a}=${b}`).join(", ")}`),
+    ...(Object.keys(s.secrets).length > 0 ? ["secrets:", ...Object.entries(s.secrets).map(([k, v]) => `  ${k}: ${v}`)] : []),
     ...(s.relaxations.length > 0 ? ["relaxations:", ...s.relaxations.map((r) => `  ${r}`)] : []),
     "",
   ].join("\n");
+  return { stdout, notes };
 }
 
-if (require.main === module) {
-  try {
-    process.stdout.write(planText(join(__dirname, ".."), process.argv.slice(2)));
-  } catch (err) {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(2);
-  }
-}
+if (require.main === module) exitWith(runCommand(USAGE, process.argv.slice(2), (argv) => planCommand(join(__dirname, ".."), argv)));

@@ -1,4 +1,4 @@
-/** `npm run platform -- <command> --env <env|all> [--json] [--expect-no-changes]` (see automation/orchestrate.ts). */
+/** `npm run -s platform -- <command> --env <env|all> [--json] [--expect-no-changes]` (see automation/orchestrate.ts). */
 import { join } from "node:path";
 import { run } from "../automation/orchestrate";
 import { localWorkspace } from "../automation/workspace";
@@ -6,7 +6,7 @@ import { localWorkspace } from "../automation/workspace";
 const root = join(__dirname, "..");
 run(process.argv.slice(2), localWorkspace(root), process.env, root)
   .then((out) => {
-    process.stdout.write(`${out.text}\n`);
+    (out.stream === "stdout" ? process.stdout : process.stderr).write(`${out.text}\n`);
     process.exit(out.code);
   })
   .catch((err: unknown) => {

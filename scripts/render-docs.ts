@@ -3,8 +3,8 @@
  * configuration reference table) and docs/configuration.md from the schema
  * and the tier defaults. test/docs.test.ts fails when either is stale.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { renderConfigDoc, renderConfigTable } from "../config/reference";
 import { installerRbacYaml } from "../security/installerRbac";
 
@@ -21,11 +21,25 @@ export function withTable(readme: string, table: string): string {
 export const CONFIG_DOC = join(__dirname, "..", "docs", "configuration.md");
 export const RBAC_DOC = join(__dirname, "..", "docs", "installer-rbac.yaml");
 
+/** Writes each generated file whose content changed; returns the names written. */
+export function renderDocs(root: string): string[] {
+  const readmePath = join(root, "README.md");
+  const files: [string, string][] = [
+    [readmePath, withTable(readFileSync(readmePath, "utf8"), renderConfigTable())],
+    [join(root, "docs", "configuration.md"), renderConfigDoc()],
+    [join(root, "docs", "installer-rbac.yaml"), installerRbacYaml()],
+  ];
+  mkdirSync(join(root, "docs"), { recursive: true });
+  const written: string[] = [];
+  for (const [path, text] of files) {
+    if (existsSync(path) && readFileSync(path, "utf8") === text) continue;
+    writeFileSync(path, text);
+    written.push(relative(root, path));
+  }
+  return written;
+}
+
 if (require.main === module) {
-  const path = join(__dirname, "..", "README.md");
-  writeFileSync(path, withTable(readFileSync(path, "utf8"), renderConfigTable()));
-  mkdirSync(join(__dirname, "..", "docs"), { recursive: true });
-  writeFileSync(CONFIG_DOC, renderConfigDoc());
-  writeFileSync(RBAC_DOC, installerRbacYaml());
-  console.log("README.md, docs/configuration.md and docs/installer-rbac.yaml updated");
+  const written = renderDocs(join(__dirname, ".."));
+  console.log(written.length === 0 ? "README.md, docs/configuration.md and docs/installer-rbac.yaml unchanged" : `updated: ${written.join(", ")}`);
 }

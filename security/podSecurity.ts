@@ -4,6 +4,7 @@
  * pinned to the cluster's minor, and every relaxation named.
  */
 import { parseKubernetesVersion } from "../catalog/versions";
+import { ANY_ADDRESS } from "../config/rules";
 import type { Plan } from "../plan/plan";
 
 export type PsaLevel = "privileged" | "baseline" | "restricted";
@@ -82,7 +83,8 @@ export function relaxations(plan: Plan): string[] {
       out.push(`namespace ${r.namespace}: Pod Security enforced at baseline, not restricted (policies.profile: relaxed)`);
     }
   }
-  if (c.policies.apiServer.cidrs.includes("0.0.0.0/0")) out.push("API-server egress is allowed to any address (policies.apiServer.cidrs: 0.0.0.0/0)");
+  const any = c.policies.apiServer.cidrs.filter((cidr) => ANY_ADDRESS.includes(cidr));
+  if (any.length > 0) out.push(`API-server egress is allowed to any address (policies.apiServer.cidrs: ${any.join(", ")})`);
   if (plan.namespaces.sandbox === plan.namespaces.gateway) out.push(`namespace ${plan.namespaces.gateway}: sandboxes share the gateway namespace, which runs at privileged`);
   if (c.gateway.allowUnauthenticatedUsers) out.push("the gateway accepts users without an OIDC token (gateway.allowUnauthenticatedUsers)");
   return out;

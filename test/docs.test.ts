@@ -39,3 +39,19 @@ describe("docs/configuration.md", () => {
     expect(renderConfigDoc()).toContain("| `gateway.replicas` | integer 1–10 | `1` | `2` | `3` |");
   });
 });
+
+describe("npm run docs", () => {
+  it("writes only what changed, and says so", async () => {
+    const { mkdtempSync, mkdirSync, copyFileSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { renderDocs } = await import("../scripts/render-docs");
+    const root = join(__dirname, "..");
+    const tmp = mkdtempSync(join(tmpdir(), "docs-"));
+    mkdirSync(join(tmp, "docs"));
+    for (const f of ["README.md", "docs/configuration.md", "docs/installer-rbac.yaml"]) copyFileSync(join(root, f), join(tmp, f));
+    expect(renderDocs(tmp)).toEqual([]);
+    writeFileSync(join(tmp, "docs/configuration.md"), "stale\n");
+    expect(renderDocs(tmp)).toEqual(["docs/configuration.md"]);
+    expect(readFileSync(join(tmp, "docs/configuration.md"), "utf8")).toBe(renderConfigDoc());
+  });
+});

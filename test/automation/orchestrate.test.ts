@@ -42,9 +42,16 @@ describe("argument errors", () => {
     [["up", "--env", "qa"], 'unknown environment "qa"; allowed: dev, staging, prod, all'],
     [["up", "--env", "dev", "--force"], 'unknown argument "--force"'],
     [["up", "--env", "dev", "--expect-no-changes"], "--expect-no-changes applies to preview and refresh, not up"],
-  ])("%j", async (argv, message) => {
+  ])("%j: exit 2, the reason and the usage on stderr", async (argv, message) => {
     const { ws, calls } = fake();
-    expect(await run(argv, ws, VARS, "/repo")).toEqual({ code: 2, results: [], text: `${message}\n${USAGE}` });
+    expect(await run(argv, ws, VARS, "/repo")).toEqual({ code: 2, results: [], text: `${message}\n${USAGE}`, stream: "stderr" });
+    expect(calls).toEqual([]);
+  });
+
+  it("--help prints the usage on stdout and exits 0, touching nothing", async () => {
+    const { ws, calls } = fake();
+    expect(await run(["--help"], ws, VARS, "/repo")).toEqual({ code: 0, results: [], text: USAGE, stream: "stdout" });
+    expect(await run(["up", "--env", "prod", "-h"], ws, VARS, "/repo")).toEqual({ code: 0, results: [], text: USAGE, stream: "stdout" });
     expect(calls).toEqual([]);
   });
 });

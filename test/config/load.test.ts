@@ -4,6 +4,8 @@ import { ConfigError } from "../../config/errors";
 import { resolveConfig } from "../../config/load";
 import { NO_SECRETS, type SecretPresenceMap } from "../../config/secrets";
 import { provided } from "../harness/presence";
+import { rule } from "../../config/rules";
+import { selectArtifacts } from "../../catalog/selection";
 
 
 function errorOf(values: Record<string, unknown>, secrets: SecretPresenceMap = NO_SECRETS, stack = "test"): string {
@@ -69,7 +71,7 @@ describe("tier defaults", () => {
         tier: "prod",
         kubernetesVersion: "1.33",
         database: { storageSize: "50Gi" },
-        gpu: { enabled: true, nodeOperatingSystems: ["rhel9.4"] },
+        gpu: { enabled: true, nodeOperatingSystems: ["rhel9"] },
       }),
       secrets: NO_SECRETS,
     });
@@ -82,7 +84,7 @@ describe("tier defaults", () => {
       storageSize: "50Gi",
       backup: { enabled: false, schedule: "0 0 2 * * *", retention: "30d" },
     });
-    expect(c.gpu.nodeOperatingSystems).toEqual(["rhel9.4"]);
+    expect(c.gpu.nodeOperatingSystems).toEqual(["rhel9"]);
     expect(c.gpu.driver).toBe(true);
   });
 
@@ -109,7 +111,7 @@ describe("one error naming every bad key", () => {
     expect(errorOf({ tier: "dev", kubernetesVersion: "1.33", gatway: { replicas: 2 }, registry: { mirro: "x" } })).toBe(
       [
         'stack "test" has 2 configuration errors:',
-        "  - gatway: unknown key; allowed keys: agentSandbox, backupAccessKeyId, backupSecretAccessKey, catalog, cephUserKey, cluster, database, gateway, gpu, inference, inferenceApiKey, kubeconfig, kubernetesVersion, observability, pki, policies, registry, registryPassword, relaxations, storage, tier",
+        "  - gatway: unknown key (did you mean gateway?); allowed keys: agentSandbox, backupAccessKeyId, backupSecretAccessKey, catalog, cephUserKey, cluster, database, gateway, gpu, inference, inferenceApiKey, kubeconfig, kubernetesVersion, observability, pki, policies, registry, registryPassword, relaxations, storage, tier",
         "  - registry.mirro: unknown key; allowed keys: mode, host, layout, pathPrefix, registries, scheme, username, pullSecretName, chartRepositories, manifestBaseUrl, manifestDir, caBundle",
         FOOTER,
       ].join("\n"),
@@ -265,7 +267,7 @@ describe("one error naming every bad key", () => {
 
   it.each([
     ["1.29", "1.29 is not supported; allowed: 1.30 or newer"],
-    ["1.3", "1.3 is not supported; allowed: 1.30 or newer (quote it in YAML: an unquoted 1.30 reads as 1.3)"],
+    ["1.3", "1.3 is not supported; allowed: 1.30 or newer (quote it in YAML: an unquoted 1.30 reads as the number 1.3)"],
     ["latest", 'must be a Kubernetes version such as 1.33, got "latest"'],
   ])("kubernetesVersion %s", (version, message) => {
     expect(errorOf({ tier: "dev", kubernetesVersion: version })).toBe(
@@ -518,5 +520,99 @@ describe("image overrides", () => {
         FOOTER,
       ].join("\n"),
     );
+  });
+});
+
+describe("a section that does not parse never reaches a rule", () => {
+  // Each was a TypeError in a prod-tier stack: a rule declared fewer sections than the code it called read.
+  it.each([
+    [{ gpu: { enabled: "yes" } }, 'gpu.enabled: expected boolean, got "yes"'],
+    [{ database: { engine: "postgresql" } }, 'database.engine: got "postgresql"; allowed: sqlite, postgres'],
+    [{ storage: { nfs: { enabled: "yes" } } }, 'storage.nfs.enabled: expected boolean, got "yes"'],
+    [{ gpu: { enabled: true, nodeOperatingSystems: ["rhel"] } }, 'gpu.nodeOperatingSystems[0]: must be a node OS tag such as ubuntu24.04 or rhel9, got "rhel"'],
+    [{ agentSandbox: { extensions: 1 } }, "agentSandbox.extensions: expected boolean, got number 1"],
+  ])("prod with %j: one ConfigError naming the key", (bad, line) => {
+    expect(errorOf(ready({ tier: "prod", kubernetesVersion: "1.34", ...bad }))).toBe(['stack "test" has 1 configuration error:', `  - ${line}`, FOOTER].join("\n"));
+  });
+
+  it("a section error and a cross-field error in other sections come in one message", () => {
+    expect(errorOf(ready({ tier: "prod", kubernetesVersion: "1.34", gpu: { enabled: "yes" }, gateway: { replicas: 3 }, database: { engine: "sqlite" } }))).toBe(
+      [
+        'stack "test" has 2 configuration errors:',
+        '  - gateway.replicas: 3 replicas need database.engine "postgres"; with "sqlite" the gateway runs exactly 1 replica',
+        '  - gpu.enabled: expected boolean, got "yes"',
+        FOOTER,
+      ].join("\n"),
+    );
+  });
+
+  it("the type system holds a rule to the sections it declares", () => {
+    // Compile-time checks (npm test type-checks the tests): each line is an error the compiler must report.
+    // @ts-expect-error gpu is not declared, so the check cannot read it
+    rule(["storage"], (c) => (c.gpu.enabled ? [] : []));
+    // @ts-expect-error selectArtifacts reads agentSandbox, database, gpu and storage; the rule declares two of them
+    rule(["tier", "agentSandbox"], (c) => selectArtifacts(c).charts.map(() => ({ path: "x", message: "y" })));
+    const ok = rule(["gpu"], (c) => (c.gpu.enabled ? [{ path: "gpu.enabled", message: "on" }] : []));
+    expect(ok.reads).toEqual(["gpu"]);
+    expect(ok.run({ storage: TIER_DEFAULTS.dev.storage }, NO_SECRETS)).toBeUndefined();
+    expect(ok.run({ gpu: { ...TIER_DEFAULTS.dev.gpu, enabled: true } }, NO_SECRETS)).toEqual([{ path: "gpu.enabled", message: "on" }]);
+  });
+
+  it("a rule sees exactly the sections it declares, nothing more", () => {
+    const seen: string[][] = [];
+    const spy = rule(["gpu", "tier"], (c) => {
+      seen.push(Object.keys(c).sort());
+      return [];
+    });
+    spy.run({ tier: "prod", gpu: TIER_DEFAULTS.prod.gpu, storage: TIER_DEFAULTS.prod.storage, database: TIER_DEFAULTS.prod.database }, undefined);
+    expect(seen).toEqual([["gpu", "tier"]]);
+  });
+});
+
+describe("addresses are real addresses", () => {
+  it.each([
+    ["policies.apiServer.cidrs", { policies: { apiServer: { cidrs: ["10.40.0.10/33"] } } }, 'policies.apiServer.cidrs[0]: must be an IPv4 or IPv6 CIDR such as 10.0.0.0/8 or fd00::/8 (address/prefix, prefix at most 32 or 128), got "10.40.0.10/33"'],
+    ["policies.apiServer.cidrs", { policies: { apiServer: { cidrs: ["300.40.0.10/32"] } } }, 'policies.apiServer.cidrs[0]: must be an IPv4 or IPv6 CIDR such as 10.0.0.0/8 or fd00::/8 (address/prefix, prefix at most 32 or 128), got "300.40.0.10/32"'],
+    ["policies.privateCidrs", { policies: { privateCidrs: ["10.0.0.0/8", "fd00::/129"] } }, 'policies.privateCidrs[1]: must be an IPv4 or IPv6 CIDR such as 10.0.0.0/8 or fd00::/8 (address/prefix, prefix at most 32 or 128), got "fd00::/129"'],
+    ["policies.gatewayClients.cidrs", { policies: { gatewayClients: { cidrs: ["10.0.0/24"] } } }, 'policies.gatewayClients.cidrs[0]: must be an IPv4 or IPv6 CIDR such as 10.0.0.0/8 or fd00::/8 (address/prefix, prefix at most 32 or 128), got "10.0.0/24"'],
+    ["pki.extraIpAddresses", { pki: { extraIpAddresses: ["300.1.1.1"] } }, 'pki.extraIpAddresses[0]: must be an IPv4 or IPv6 address such as 10.0.0.10 or fd00::10, got "300.1.1.1"'],
+    ["pki.extraIpAddresses", { pki: { extraIpAddresses: [10] } }, "pki.extraIpAddresses[0]: must be an IPv4 or IPv6 address such as 10.0.0.10 or fd00::10, got number 10"],
+  ])("%s", (_key, bad, line) => {
+    expect(errorOf(ready({ tier: "staging", kubernetesVersion: "1.34", ...bad }))).toBe(['stack "test" has 1 configuration error:', `  - ${line}`, FOOTER].join("\n"));
+  });
+
+  it("IPv6 works where IPv4 does, ::/0 counts as any address", () => {
+    const c = resolveConfig({
+      stack: "t",
+      values: ready({ tier: "staging", kubernetesVersion: "1.34", pki: { extraIpAddresses: ["fd00::10", "10.0.0.10"] }, policies: { apiServer: { cidrs: ["fd00::1/128"] }, privateCidrs: ["fd00::/8"] } }),
+      secrets: NO_SECRETS,
+    });
+    expect([c.pki.extraIpAddresses, c.policies.apiServer.cidrs]).toEqual([["fd00::10", "10.0.0.10"], ["fd00::1/128"]]);
+    expect(errorOf(ready({ tier: "prod", kubernetesVersion: "1.34", policies: { apiServer: { cidrs: ["::/0", "0.0.0.0/0"] } } }))).toBe(
+      [
+        'stack "test" has 1 configuration error:',
+        "  - policies.apiServer.cidrs: ::/0 and 0.0.0.0/0 are not allowed in the prod tier (list the API server's addresses, or set relaxations.anyApiServerAddress to true)",
+        FOOTER,
+      ].join("\n"),
+    );
+  });
+});
+
+describe("GPU node OS tags", () => {
+  it("only tags NVIDIA builds a driver image for, listed in the error", () => {
+    expect(errorOf(ready({ tier: "prod", kubernetesVersion: "1.34", gpu: { enabled: true, nodeOperatingSystems: ["ubuntu24.04", "windows2022", "rhel9.4"] } }))).toBe(
+      [
+        'stack "test" has 2 configuration errors:',
+        '  - gpu.nodeOperatingSystems[1]: "windows2022" has no driver image nvcr.io/nvidia/driver:595.91.07-windows2022; allowed: rhel10, rhel8, rhel9, rocky8, rocky9, ubuntu22.04, ubuntu24.04, ubuntu26.04 (rhel, rocky and ol tags carry the major version only)',
+        '  - gpu.nodeOperatingSystems[2]: "rhel9.4" has no driver image nvcr.io/nvidia/driver:595.91.07-rhel9.4; allowed: rhel10, rhel8, rhel9, rocky8, rocky9, ubuntu22.04, ubuntu24.04, ubuntu26.04 (rhel, rocky and ol tags carry the major version only)',
+        FOOTER,
+      ].join("\n"),
+    );
+  });
+
+  it("a driver tag the catalog does not know is not checked; GPUs off or host drivers need no tag", () => {
+    const base = { tier: "dev", kubernetesVersion: "1.34" };
+    expect(resolveConfig({ stack: "t", values: { ...base, gpu: { enabled: true, nodeOperatingSystems: ["sles15.6"] }, catalog: { images: { "gpuOperator.driver": { tag: "600.1.2" } } } }, secrets: NO_SECRETS }).gpu.nodeOperatingSystems).toEqual(["sles15.6"]);
+    expect(resolveConfig({ stack: "t", values: { ...base, gpu: { enabled: true, driver: false, nodeOperatingSystems: ["windows2022"] } }, secrets: NO_SECRETS }).gpu.driver).toBe(false);
   });
 });

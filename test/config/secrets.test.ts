@@ -4,7 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { readSecretPresence, readSecrets } from "../../config/secrets";
+import { readSecrets } from "../../config/secrets";
+import { runtimeConfig, secretPresence } from "../../config/load";
 import { isSecretOutput, unwrapOutput } from "../harness/mocks";
 import { buildConfigMap } from "../harness/stackConfig";
 
@@ -13,7 +14,9 @@ function configure(secrets: Record<string, string>, plain: Record<string, string
   pulumi.runtime.setAllConfig(map.config, map.secretKeys);
 }
 
-describe("readSecretPresence", () => {
+const readSecretPresence = (project: string) => secretPresence(project, runtimeConfig());
+
+describe("secret presence under the runtime", () => {
   it("reports provided and encrypted secrets; project defaults count as not provided", () => {
     configure({ registryPassword: "fixture-pw" });
     expect(readSecretPresence("agent-platform")).toEqual({

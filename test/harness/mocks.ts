@@ -226,6 +226,11 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
 
   let exported: Record<string, unknown> = {};
   let failure: unknown;
+  // The SDK records a stack trace on every promise and registration (runtime/debuggable.js); with
+  // source maps on, formatting them is two thirds of an evaluation. Messages are what tests assert;
+  // HARNESS_STACK_TRACES=1 keeps the traces for debugging.
+  const stackTraceLimit = Error.stackTraceLimit;
+  if (process.env["HARNESS_STACK_TRACES"] !== "1") Error.stackTraceLimit = 0;
   try {
     await pulumi.runtime.runInPulumiStack(async () => {
       try {
@@ -239,6 +244,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
     globalThis.fetch = realFetch;
   }
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  Error.stackTraceLimit = stackTraceLimit;
   if (unexpected.length > 0) throw new EvaluationError(new Error(`unexpected invoke ${unexpected.join(", ")}`), resources);
   if (failure !== undefined) throw new EvaluationError(failure, resources);
 

@@ -34,7 +34,8 @@ export function readStackFile(stack: string): Record<string, unknown> {
 }
 
 function encode(v: unknown): string {
-  return typeof v === "object" && v !== null ? JSON.stringify(v) : String(v);
+  if (v === null || v === undefined) return "";
+  return typeof v === "object" ? JSON.stringify(v) : String(v);
 }
 
 export interface StackConfigMap {

@@ -6,13 +6,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { IMAGES, type ChartId } from "../../catalog/artifacts";
-import { resolveConfig } from "../../config/load";
-import { NO_SECRETS } from "../../config/secrets";
 import { buildInventory, type Inventory } from "../../inventory/inventory";
-import { readStackFile } from "../../inventory/stackFile";
-import { buildPlan } from "../../plan/plan";
+import { planStackFile } from "../../plan/fromStackFile";
 import { formatImageRef, parseImageRef } from "../../registry/imageRef";
-import { USAGE, inventoryText, parseArgs } from "../../scripts/inventory";
+import { USAGE, inventoryCommand, inventoryText, parseArgs } from "../../scripts/inventory";
+import { runCommand } from "../../scripts/cli";
 import type { Evaluation } from "../harness/mocks";
 import { runExample } from "../harness/program";
 
@@ -143,17 +141,42 @@ describe("formats", () => {
 });
 
 describe("command line", () => {
+  const run = (argv: string[]) => runCommand(USAGE, argv, (a) => inventoryCommand(ROOT, a));
+
   it.each([
-    [[], `--stack is required\n${USAGE}`],
-    [["--stack"], `--stack needs a value\n${USAGE}`],
-    [["--stack", "prod", "--format", "xml"], `unknown format "xml"; allowed: list, hauler, skopeo, json\n${USAGE}`],
-    [["--stak", "prod"], `unknown argument "--stak"\n${USAGE}`],
-  ])("%j", (argv, message) => {
+    [[], "--stack is required"],
+    [["--stack"], "--stack needs a value"],
+    [["--stack", "prod", "--format", "xml"], 'unknown format "xml"; allowed: list, hauler, skopeo, json'],
+    [["--stak", "prod"], 'unknown argument "--stak"'],
+  ])("%j: exit 2, the reason and the usage on stderr, nothing on stdout", (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(message);
+    expect(run(argv)).toEqual({ code: 2, stdout: "", stderr: `${message}\n${USAGE}\n` });
   });
 
-  it("a missing stack file is named", () => {
-    expect(() => inventoryText(ROOT, ["--stack", "qa"])).toThrow(`no stack file ${join(ROOT, "Pulumi.qa.yaml")}`);
+  it("--help prints the usage and exits 0", () => {
+    expect(run(["--help"])).toEqual({ code: 0, stdout: `${USAGE}\n`, stderr: "" });
+  });
+
+  it("json: only JSON on stdout; a secret prod has not set yet is a note on stderr", () => {
+    const out = run(["--stack", "prod", "--format", "json"]);
+    expect(out.code).toBe(0);
+    expect((JSON.parse(out.stdout) as Inventory).stack).toBe("prod");
+    expect(out.stderr).toBe(
+      [
+        "note: inferenceApiKey is not set (the inventory does not need it; pulumi up refuses the stack until it is set)",
+        "note: registryPassword is not set (the inventory does not need it; pulumi up refuses the stack until it is set)",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("a missing stack file suggests copying the nearest example", () => {
+    expect(run(["--stack", "prod-eu"])).toEqual({
+      code: 1,
+      stdout: "",
+      stderr:
+        "no stack file Pulumi.prod-eu.yaml: copy the nearest example and edit it (cp Pulumi.prod.yaml Pulumi.prod-eu.yaml), or create it with `pulumi stack init prod-eu` and `pulumi config set` (example stacks: dev, prod, staging)\n",
+    });
   });
 });
 
@@ -197,8 +220,7 @@ function referencesInGraph(ev: Evaluation): Set<string> {
 describe("the inventory is what the graph deploys", () => {
   it.each(["dev", "staging", "prod"])("%s: graph references = inventory (driver per OS collapsed) + disabled components of installed charts", async (stack) => {
     const ev = await runExample(stack);
-    const settings = readStackFile(ROOT, stack);
-    const plan = buildPlan(stack, resolveConfig(settings), NO_SECRETS);
+    const { plan } = planStackFile(ROOT, stack);
     const inventory = new Set(
       buildInventory(plan).images.map((i) => {
         const ref = parseImageRef(i.mirror);

@@ -1,17 +1,13 @@
 /** The component graph, and proof that index.ts wires exactly it. */
 import { describe, expect, it } from "vitest";
-import { resolveConfig } from "../../config/load";
-import { NO_SECRETS } from "../../config/secrets";
-import { readStackFile } from "../../inventory/stackFile";
+import { planStackFile } from "../../plan/fromStackFile";
 import { componentGraph, criticalPath, type ComponentId } from "../../plan/graph";
-import { buildPlan } from "../../plan/plan";
 import type { Evaluation } from "../harness/mocks";
 import { ROOT } from "../harness/stackConfig";
 import { runExample } from "../harness/program";
 
 const planOf = (stack: string) => {
-  const s = readStackFile(ROOT, stack);
-  return buildPlan(stack, resolveConfig(s), NO_SECRETS);
+  return planStackFile(ROOT, stack).plan;
 };
 
 const TYPES: Readonly<Record<string, ComponentId>> = {

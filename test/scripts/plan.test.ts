@@ -1,32 +1,86 @@
 import { describe, expect, it } from "vitest";
-import { USAGE, parsePlanArgs, planText } from "../../scripts/plan";
+import { runCommand } from "../../scripts/cli";
+import { USAGE, clusterTarget, parsePlanArgs, planCommand, type Environment } from "../../scripts/plan";
+import { planStackFile } from "../../plan/fromStackFile";
 import { ROOT } from "../harness/stackConfig";
 
+/** No kubeconfig on this machine: the plan still says which one `pulumi up` would read. */
+const NOWHERE: Environment = {
+  home: "/home/ops",
+  readFile: (p) => {
+    throw new Error(`ENOENT ${p}`);
+  },
+};
+const plan = (argv: string[], env: Environment = NOWHERE) => runCommand(USAGE, argv, (a) => planCommand(ROOT, a, env));
+
 describe("npm run plan", () => {
-  it("dev: components, order, versions, images, settings and the relaxations in force", () => {
-    const text = planText(ROOT, ["--stack", "dev"]);
-    expect(text.split("\n").slice(0, 3)).toEqual([
+  it("dev: cluster, components, order, versions, images, settings and the relaxations in force", () => {
+    const { code, stdout, stderr } = plan(["--stack", "dev"]);
+    expect([code, stderr]).toEqual([0, ""]);
+    expect(stdout.split("\n").slice(0, 4)).toEqual([
       "stack dev (tier dev, Kubernetes 1.34, registry online)",
+      "cluster: context the kubeconfig's current-context (not readable here; set cluster.context to pin it); kubeconfig /home/ops/.kube/config (the default); identifier dev (the stack name; set cluster.identifier)",
       "components: agentSandbox on, openshell on, cloudnativePg off, gpuOperator off, csiDriverNfs off, cephCsi off",
       "install order: namespaces -> policies -> agent-sandbox -> pki -> gateway (critical path 3: namespaces -> policies -> gateway)",
     ]);
-    expect(text).toContain("  database: SQLite\n");
-    expect(text).toContain("  podSecurity: agent-sandbox-system=baseline, openshell=baseline, openshell-sandboxes=privileged\n");
-    expect(text).toContain("relaxations:\n  namespace agent-sandbox-system: Pod Security enforced at baseline, not restricted (policies.profile: relaxed)\n");
+    expect(stdout).toContain("  database: SQLite\n");
+    expect(stdout).toContain("  podSecurity: agent-sandbox-system=baseline, openshell=baseline, openshell-sandboxes=privileged\n");
+    expect(stdout).toContain("relaxations:\n  namespace agent-sandbox-system: Pod Security enforced at baseline, not restricted (policies.profile: relaxed)\n");
   });
 
-  it("--json gives the same summary as data", () => {
-    const s = JSON.parse(planText(ROOT, ["--stack", "staging", "--json"])) as { components: Record<string, boolean>; settings: { database: string }; images: string[] };
+  it("names the context the kubeconfig would pick, so nobody deploys to the wrong one", () => {
+    const env: Environment = {
+      KUBECONFIG: "/etc/kube/a.yaml:/etc/kube/b.yaml",
+      home: "/home/ops",
+      readFile: (p) => (p === "/etc/kube/b.yaml" ? "current-context: kind-lab\n" : "apiVersion: v1\n"),
+    };
+    const { plan: dev } = planStackFile(ROOT, "dev");
+    expect(clusterTarget(dev, env)).toEqual({
+      kubeconfig: "/etc/kube/a.yaml:/etc/kube/b.yaml ($KUBECONFIG)",
+      context: "kind-lab (the kubeconfig's current-context: set cluster.context to pin it)",
+      identifier: "dev (the stack name; set cluster.identifier)",
+    });
+    const { plan: prod } = planStackFile(ROOT, "prod");
+    expect(clusterTarget(prod, env)).toEqual({
+      kubeconfig: "/etc/kube/a.yaml:/etc/kube/b.yaml ($KUBECONFIG)",
+      context: "prod (cluster.context)",
+      identifier: "prod-cluster",
+    });
+  });
+
+  it("prod: the secrets it still needs are listed and noted on stderr; pulumi up refuses until they are set", () => {
+    const { code, stdout, stderr } = plan(["--stack", "prod"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("secrets:\n  inferenceApiKey: missing\n  registryPassword: missing\n");
+    expect(stderr).toBe(
+      [
+        'note: inferenceApiKey: required when inference.provider is "nvidia-nim"; set it with `pulumi config set --secret inferenceApiKey <value>` (pulumi up refuses the stack until it is set)',
+        "note: registryPassword: required when registry.username is set; set it with `pulumi config set --secret registryPassword <value>` (pulumi up refuses the stack until it is set)",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("--json writes only JSON to stdout, the same summary as data", () => {
+    const { code, stdout } = plan(["--stack", "staging", "--json"]);
+    expect(code).toBe(0);
+    const s = JSON.parse(stdout) as { components: Record<string, boolean>; settings: { database: string }; images: string[]; cluster: { context: string } };
     expect(s.components).toEqual({ agentSandbox: true, openshell: true, cloudnativePg: true, gpuOperator: false, csiDriverNfs: true, cephCsi: false });
     expect(s.settings.database).toBe("Postgres 2 instance(s), 10Gi");
+    expect(s.cluster.context).toBe("staging (cluster.context)");
     expect(s.images).toHaveLength(12);
   });
 
+  it("--help prints the usage and exits 0", () => {
+    expect(plan(["--help"])).toEqual({ code: 0, stdout: `${USAGE}\n`, stderr: "" });
+  });
+
   it.each([
-    [[], `--stack is required\n${USAGE}`],
-    [["--stack"], `--stack needs a value\n${USAGE}`],
-    [["--stack", "dev", "--yaml"], `unknown argument "--yaml"\n${USAGE}`],
-  ])("%j", (argv, message) => {
+    [[], "--stack is required"],
+    [["--stack"], "--stack needs a value"],
+    [["--stack", "dev", "--yaml"], 'unknown argument "--yaml"'],
+  ])("%j: exit 2 with the reason and the usage", (argv, message) => {
     expect(() => parsePlanArgs(argv)).toThrow(message);
+    expect(plan(argv)).toEqual({ code: 2, stdout: "", stderr: `${message}\n${USAGE}\n` });
   });
 });
