@@ -38,13 +38,14 @@ export = async () => {
   const ready = (...names: (string | undefined)[]) => names.flatMap((n) => (n === undefined ? [] : namespaces.readyIn(n)));
   const policies = new Policies("policies", { plan, readyIn: (n) => namespaces.readyIn(n) }, opts);
 
-  const agentSandbox = new AgentSandbox("agent-sandbox", { parts: sandboxManifest, dependsOn: ready(ns.agentSandbox) }, opts);
+  const agentSandbox = new AgentSandbox("agent-sandbox", { parts: sandboxManifest, dependsOn: ready(ns.agentSandbox), retainCrds: plan.protection.crds }, opts);
   const pki = new Pki("pki", {
     namespace: ns.gateway,
     sandboxNamespace: ns.sandbox,
     ...c.pki,
     serverDnsNames: serverDnsNames(GATEWAY_SERVICE, ns.gateway, c.pki.extraDnsNames),
     serverIpAddresses: serverIpAddresses(c.pki.extraIpAddresses),
+    protect: plan.protection.keys,
     dependsOn: ready(ns.gateway, ns.sandbox),
   }, opts);
   const storage = hasStorage(plan)

@@ -15,6 +15,8 @@ export interface AgentSandboxArgs {
   readonly parts: AgentSandboxParts;
   /** What the objects need first: their namespace and its pull Secret. */
   readonly dependsOn: readonly pulumi.Resource[];
+  /** Keep the CRDs in the cluster when Pulumi deletes them (deleting a CRD deletes every sandbox). */
+  readonly retainCrds: boolean;
 }
 
 export class AgentSandbox extends pulumi.ComponentResource {
@@ -29,7 +31,7 @@ export class AgentSandbox extends pulumi.ComponentResource {
           `${name}-crd-${crd.metadata.name}`,
           crd as unknown as k8s.apiextensions.v1.CustomResourceDefinitionArgs,
           // The controller writes the conversion webhook's caBundle; never undo it.
-          { parent: this, ignoreChanges: [CA_BUNDLE_PATH] },
+          { parent: this, ignoreChanges: [CA_BUNDLE_PATH], retainOnDelete: args.retainCrds },
         ),
     );
     this.controller = new k8s.yaml.v2.ConfigGroup(

@@ -65,11 +65,11 @@ export class Database extends pulumi.ComponentResource {
       );
     }
 
-    // Waits for the operator chart (Deployment ready = webhook served); protected in prod.
+    // Waits for the operator chart (Deployment ready = webhook served); protected in staging and prod.
     this.cluster = new k8s.apiextensions.CustomResource(`${name}-cluster`, clusterManifest(plan) as k8s.apiextensions.CustomResourceArgs, {
       parent: this,
       dependsOn: clusterDeps,
-      protect: d.protect,
+      protect: plan.protection.database,
       customTimeouts: { create: "20m", update: "20m" },
     });
     if (d.backup.enabled) {

@@ -1,14 +1,15 @@
 /**
  * The NVIDIA GPU Operator in its own namespace, with the time-slicing
  * device-plugin config when GPUs are shared. The chart's hooks (CRD upgrade
- * and cleanup) do not run under helm.v4.Chart: CRDs are installed with the
- * chart and upgraded by hand (README "GPU Operator").
+ * and cleanup) do not run under helm.v4.Chart, which applies the chart's
+ * crds/ itself; with protection on, they are retained on delete.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Plan } from "../plan/plan";
 import { TIME_SLICING_CONFIGMAP, TIME_SLICING_KEY, gpuOperatorValues, timeSlicingConfig, timeSlicingOn } from "../values/gpuOperator";
 import { chartArgs, type ChartCredentials } from "./chartArgs";
+import { retainCustomResourceDefinitions } from "./transforms";
 import { COMMON_LABELS } from "../values/labels";
 
 export const GPU_OPERATOR_TYPE = "agent-platform:platform:GpuOperator";
@@ -45,6 +46,8 @@ export class GpuOperator extends pulumi.ComponentResource {
     this.chart = new k8s.helm.v4.Chart(`${name}-chart`, chartArgs(plan, chart, "gpu-operator", namespace, gpuOperatorValues(plan), args.chartCredentials), {
       parent: this,
       dependsOn: deps,
+      // The chart's CRDs are not marked helm.sh/resource-policy: keep; a deleted CRD deletes every ClusterPolicy.
+      ...(plan.protection.crds ? { transforms: [retainCustomResourceDefinitions] } : {}),
     });
     this.registerOutputs({});
   }

@@ -28,6 +28,8 @@ export interface NamespaceSpec {
   readonly name: string;
   /** Extra labels, e.g. Pod Security Admission. */
   readonly labels: Readonly<Record<string, string>>;
+  /** Keep the namespace (and what is in it) when Pulumi deletes it: it holds data. */
+  readonly retainOnDelete?: boolean;
 }
 
 export interface NamespacesArgs {
@@ -61,7 +63,7 @@ export class Namespaces extends pulumi.ComponentResource {
       namespaces[ns] = new k8s.core.v1.Namespace(
         `${name}-${ns}`,
         { metadata: { name: ns, labels: { ...COMMON_LABELS, ...spec.labels } } },
-        { parent: this },
+        { parent: this, ...(spec.retainOnDelete === true ? { retainOnDelete: true } : {}) },
       );
       // CIS 5.1.5: the default service account mounts no token; workloads use their own accounts.
       new k8s.core.v1.ServiceAccountPatch(

@@ -6,7 +6,10 @@
  * Pulumi state encrypted by the stack's secrets provider.
  *
  * Rotation: certificates are re-issued on the first `pulumi up` within
- * `earlyRenewalHours` of expiry; `pulumi up --target-replace <urn>` forces it.
+ * `earlyRenewalHours` of expiry, without touching the CA. The CA, the JWT key
+ * and the KEK rotate only when their generation is raised (`pki.rotation`);
+ * in staging and prod they are protected, so a rotation also needs them
+ * unprotected in the state first (README "Rotation").
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -28,6 +31,10 @@ export interface PkiArgs {
   readonly earlyRenewalHours: number;
   readonly serverDnsNames: readonly string[];
   readonly serverIpAddresses: readonly string[];
+  /** `protect` on the CA key and certificate, the JWT key and the KEK (state/protection.ts). */
+  readonly protect: boolean;
+  /** Rotation generations: each is the replacementTrigger of its key, so raising one replaces that key. */
+  readonly rotation: { readonly ca: number; readonly jwtKey: number; readonly kek: number };
   /** Namespaces (and pull secrets) to wait for. */
   readonly dependsOn: readonly pulumi.Resource[];
 }
@@ -45,9 +52,11 @@ export class Pki extends pulumi.ComponentResource {
   constructor(name: string, args: PkiArgs, opts?: pulumi.ComponentResourceOptions) {
     super(PKI_TYPE, name, {}, opts);
     const child = { parent: this };
+    const kept = { parent: this, protect: args.protect };
     const keyArgs = privateKeyArgs(args.keyAlgorithm);
 
-    const caKey = new tls.PrivateKey(`${name}-ca-key`, keyArgs, child);
+    // A new CA key re-issues the CA certificate, and with it the server and client certificates.
+    const caKey = new tls.PrivateKey(`${name}-ca-key`, keyArgs, { ...kept, replacementTrigger: args.rotation.ca });
     const ca = new tls.SelfSignedCert(
       `${name}-ca`,
       {
@@ -58,7 +67,7 @@ export class Pki extends pulumi.ComponentResource {
         earlyRenewalHours: args.earlyRenewalHours,
         allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
       },
-      child,
+      kept,
     );
 
     const issue = (role: "server" | "client", commonName: string, organizationalUnit: string | undefined, uses: string[], san: { dnsNames?: string[]; ipAddresses?: string[] }) => {
@@ -94,9 +103,9 @@ export class Pki extends pulumi.ComponentResource {
     const client = issue("client", "openshell-client", "openshell-user", ["digital_signature", "key_encipherment", "client_auth"], {});
 
     // Sandbox JWT signing key: Ed25519, PKCS#8 private key, SPKI public key, kid from the public key.
-    const jwtKey = new tls.PrivateKey(`${name}-jwt-key`, { algorithm: "ED25519" }, child);
+    const jwtKey = new tls.PrivateKey(`${name}-jwt-key`, { algorithm: "ED25519" }, { ...kept, replacementTrigger: args.rotation.jwtKey });
     // Credential-storage key-encryption key: 32 random bytes, base64.
-    const kek = new random.RandomBytes(`${name}-kek`, { length: 32 }, child);
+    const kek = new random.RandomBytes(`${name}-kek`, { length: 32 }, { ...kept, replacementTrigger: args.rotation.kek });
 
     const secretOpts = { parent: this, dependsOn: [...args.dependsOn] };
     const meta = (secretName: string, namespace: string) => ({ name: secretName, namespace, labels: { ...COMMON_LABELS } });

@@ -39,12 +39,12 @@ const common: TierDefaults = {
     earlyRenewalHours: 720,
     extraDnsNames: [],
     extraIpAddresses: [],
+    rotation: { ca: 1, jwtKey: 1, kek: 1 },
   },
   database: {
     engine: "sqlite",
     clusterName: "openshell-db",
     podAntiAffinity: "none",
-    protect: false,
     instances: 1,
     storageSize: "5Gi",
     backup: { enabled: false, schedule: "0 0 2 * * *", retention: "30d" },
@@ -99,6 +99,7 @@ const common: TierDefaults = {
   },
   observability: { prometheusOperator: true, monitorLabels: {} },
   agentSandbox: { extensions: false },
+  protection: { enabled: true },
 };
 
 export const TIER_DEFAULTS: Readonly<Record<Tier, TierDefaults>> = {
@@ -110,6 +111,8 @@ export const TIER_DEFAULTS: Readonly<Record<Tier, TierDefaults>> = {
     // A laptop has no identity provider: mTLS (port-forward + client certificate) only.
     gateway: { ...common.gateway, allowUnauthenticatedUsers: true },
     database: { ...common.database, storageSize: "1Gi" },
+    // A dev stack is destroyed and recreated freely.
+    protection: { enabled: false },
     policies: {
       ...common.policies,
       profile: "relaxed",
@@ -161,7 +164,6 @@ export const TIER_DEFAULTS: Readonly<Record<Tier, TierDefaults>> = {
       instances: 3,
       storageSize: "20Gi",
       podAntiAffinity: "required",
-      protect: true,
     },
   },
 };

@@ -32,6 +32,11 @@ export interface ConfigSource {
   readonly isSecret: (fullKey: string) => boolean;
 }
 
+/** Settings that moved, with where they went (their old keys would otherwise be "unknown"). */
+const MOVED_KEYS: Readonly<Record<string, string>> = {
+  "database.protect": 'protection is one switch for the CA, KEK, JWT key, Postgres Cluster, CRDs and data namespaces: protection.enabled (on in staging and prod; README "Protection")',
+};
+
 const ALLOWED_TOP_LEVEL = [...Object.keys(CONFIG_KEYS), ...Object.keys(SECRET_KEYS)].sort();
 
 /** The allowed key closest to a misspelled one, when it is close enough to be meant. */
@@ -70,6 +75,11 @@ function resolve(input: StackSettings, reportMissingSecrets: boolean): Resolutio
       issues.push({ path: formatPath([key]), message: `unknown key${near !== undefined ? ` (did you mean ${near}?)` : ""}; allowed keys: ${ALLOWED_TOP_LEVEL.join(", ")}` });
     }
   }
+  for (const [path, why] of Object.entries(MOVED_KEYS)) {
+    const [section, key] = path.split(".") as [string, string];
+    const v = values[section];
+    if (typeof v === "object" && v !== null && key in v) issues.push({ path, message: `no longer a setting: ${why}` });
+  }
   for (const key of REQUIRED_KEYS) {
     if (values[key] === undefined) issues.push({ path: key, message: "required (every stack sets it; see Pulumi.<stack>.yaml)" });
   }
@@ -81,7 +91,7 @@ function resolve(input: StackSettings, reportMissingSecrets: boolean): Resolutio
   const parsed: ParsedSections = {};
   const raw: Record<string, unknown> = {};
   for (const key of SECTIONS) {
-    raw[key] = deepMerge(defaults[key], values[key]);
+    raw[key] = deepMerge(defaults[key], withoutMoved(key, values[key]));
     if (raw[key] === undefined) continue; // a missing required key, reported above
     issues.push(...parseSection(parsed, key, raw[key]));
   }
@@ -97,6 +107,14 @@ function resolve(input: StackSettings, reportMissingSecrets: boolean): Resolutio
 }
 
 const SECTIONS = Object.keys(CONFIG_KEYS) as Section[];
+
+/** A section's settings without its moved keys (reported on their own). */
+function withoutMoved(section: string, value: unknown): unknown {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  const moved = Object.keys(MOVED_KEYS).filter((p) => p.startsWith(`${section}.`)).map((p) => p.slice(section.length + 1));
+  if (!moved.some((k) => k in value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([k]) => !moved.includes(k)));
+}
 
 /** Each section's schema, typed by the section it parses. */
 const SECTION_SCHEMAS: { readonly [K in Section]: z.ZodType<Config[K]> } = ConfigSchema.shape;

@@ -4,6 +4,7 @@
  * cannot drift: a test compares README with `renderConfigTable()`).
  */
 import { z } from "zod";
+import { protectionTable } from "../state/protection";
 import { TIER_DEFAULTS } from "./defaults";
 import { ConfigSchema, TIERS } from "./schema";
 import { SECRET_KEYS } from "./secrets";
@@ -59,10 +60,13 @@ export const KEY_DOCS: Readonly<Record<string, string>> = {
   "pki.earlyRenewalHours": "Re-issue certificates on the first `pulumi up` this many hours before they expire.",
   "pki.extraDnsNames": "Extra DNS names on the server certificate (ingress host names).",
   "pki.extraIpAddresses": "Extra IP addresses (IPv4 or IPv6) on the server certificate.",
+  "pki.rotation.ca": "CA generation: raise it by one to rotate the CA and every certificate it signed on the next `pulumi up` (README \"Rotation\").",
+  "pki.rotation.jwtKey": "Sandbox JWT signing-key generation: raise it to rotate the key (the gateway restarts; sandboxes re-authenticate).",
+  "pki.rotation.kek": "Credential-storage KEK generation: raise it to rotate the KEK; refused until `pki.rotation.kekLosesStoredCredentials` names the same generation.",
+  "pki.rotation.kekLosesStoredCredentials": "Acknowledges that KEK generation N makes every stored credential unreadable (OpenShell cannot re-encrypt them).",
   "database.engine": "`sqlite` (one gateway replica) or `postgres` (CloudNativePG).",
   "database.clusterName": "CloudNativePG Cluster name; the gateway reads its generated `<name>-app` Secret (key `uri`).",
   "database.podAntiAffinity": "Spread Postgres instances over nodes: `none`, `preferred` or `required`.",
-  "database.protect": "Protect the Cluster: a destroy or a replacement fails until it is unprotected.",
   "database.instances": "Postgres instances (CloudNativePG `spec.instances`).",
   "database.storageSize": "Postgres volume size.",
   "database.backup.enabled": "Back up Postgres to an S3-compatible store (credentials: secrets `backupAccessKeyId`, `backupSecretAccessKey`).",
@@ -141,6 +145,7 @@ export const KEY_DOCS: Readonly<Record<string, string>> = {
   "relaxations.anyApiServerAddress": "Allow `policies.apiServer.cidrs: [0.0.0.0/0]` in staging/prod.",
   "observability.prometheusOperator": "The Prometheus Operator runs in the cluster: ServiceMonitor for the gateway (9090), PodMonitors for Postgres and the CNPG operator, the DCGM exporter's ServiceMonitor. Off in dev.",
   "observability.monitorLabels": "Labels added to every monitor (what your Prometheus selects them by, e.g. `release: kube-prometheus-stack`).",
+  "protection.enabled": "`protect` on the CA, KEK, JWT key and Postgres Cluster, `retainOnDelete` on CRDs and data namespaces (README \"Protection\"). Cannot be switched off in staging and prod.",
   "agentSandbox.extensions": "Install the agent-sandbox extensions (claims, templates, warm pools); OpenShell does not need them.",
 };
 
@@ -222,6 +227,7 @@ export function renderConfigDoc(): string {
   for (const [key, text] of Object.entries(SECRET_KEYS)) {
     rows.push(`| \`${key}\` | secret string | ${TIERS.map(() => "—").join(" | ")} | ${text} |`);
   }
+  rows.push("", "## Protection by tier (`protection.enabled`)", "", protectionTable());
   return `${rows.join("\n")}\n`;
 }
 

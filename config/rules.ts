@@ -258,6 +258,36 @@ const RULES: readonly Rule[] = [
   ),
 ];
 
+/** What protection keeps, for messages. */
+const PROTECTED_STATE = "the CA, the KEK, the JWT key, the Postgres Cluster, the CRDs and the namespaces that hold data";
+
+const STATE_RULES: readonly Rule[] = [
+  // Protection is how staging and prod keep what users cannot get back: it is not a flag to flip.
+  rule(["tier", "protection"], (c) =>
+    c.tier !== "dev" && !c.protection.enabled
+      ? [
+          issue(
+            ["protection", "enabled"],
+            `cannot be false in the ${c.tier} tier: it protects ${PROTECTED_STATE}; to tear the stack down on purpose, unprotect it in the state instead (README "Tearing down")`,
+          ),
+        ]
+      : [],
+  ),
+  // OpenShell keeps one KEK and has no rewrap: a new KEK makes every stored credential unreadable.
+  rule(["pki", "catalog"], (c) => {
+    const r = c.pki.rotation;
+    if (r.kek === 1 || r.kekLosesStoredCredentials === r.kek) return [];
+    const openshell = c.catalog.versions.openshell ?? RELEASES.openshell.version;
+    return [
+      issue(
+        ["pki", "rotation", "kek"],
+        `generation ${r.kek} replaces the credential-storage key-encryption key, and OpenShell ${openshell} cannot re-encrypt stored credentials with a new one ` +
+          `(one KEK, no rewrap): every stored credential becomes unreadable. Delete and re-create them after the rotation, and confirm with pki.rotation.kekLosesStoredCredentials: ${r.kek}`,
+      ),
+    ];
+  }),
+];
+
 const OIDC_DEPENDENTS = ["audience", "rolesClaim", "adminRole", "userRole", "caConfigMap"] as const;
 
 const GATEWAY_RULES: readonly Rule[] = [
@@ -448,7 +478,7 @@ export function secretIssues(secrets: SecretPresenceMap): ConfigIssue[] {
     .map((k) => issue([k], `is stored in plain text; ${setWith(k)}`));
 }
 
-export const ALL_RULES: readonly Rule[] = [...RULES, ...GATEWAY_RULES, ...STORAGE_RULES, ...POLICY_RULES];
+export const ALL_RULES: readonly Rule[] = [...RULES, ...GATEWAY_RULES, ...STORAGE_RULES, ...POLICY_RULES, ...STATE_RULES];
 
 /** Runs every rule whose sections parsed. */
 export function crossFieldIssues(parsed: ParsedSections, secrets: SecretPresenceMap | undefined, rules: readonly Rule[] = ALL_RULES): ConfigIssue[] {

@@ -168,6 +168,8 @@ export const GatewaySchema = strict({
 /** An IPv4 or IPv6 address (zod's own validators: 300.1.1.1 or 1.2.3 are refused). */
 const ipAddress = z.union([z.ipv4(), z.ipv6()], { error: () => "must be an IPv4 or IPv6 address such as 10.0.0.10 or fd00::10" });
 
+const generation = z.number().int().min(1).max(1000);
+
 export const PkiSchema = strict({
   /** Key algorithm of the CA, server and client keys (the JWT key is always Ed25519). */
   keyAlgorithm: z.enum(["ECDSA-P256", "ECDSA-P384", "RSA-2048", "RSA-4096"]),
@@ -178,6 +180,23 @@ export const PkiSchema = strict({
   /** Extra DNS names on the gateway server certificate (ingress host names). */
   extraDnsNames: z.array(z.string().regex(/^(\*\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a DNS name")),
   extraIpAddresses: z.array(ipAddress),
+  /**
+   * Rotation generations: raising one replaces that key, and what depends on it, on the next
+   * `pulumi up` (it is the resource's replacementTrigger, so `pulumi preview` shows each replace).
+   */
+  rotation: strict({
+    /** The CA key and certificate, and with them the server and client certificates. */
+    ca: generation,
+    /** The sandbox JWT signing key. */
+    jwtKey: generation,
+    /** The credential-storage key-encryption key. */
+    kek: generation,
+    /**
+     * The KEK generation whose rotation may make every stored credential unreadable (OpenShell
+     * keeps one KEK and cannot re-encrypt): a KEK rotation is refused until this equals pki.rotation.kek.
+     */
+    kekLosesStoredCredentials: generation.optional(),
+  }),
 });
 
 export const DatabaseSchema = strict({
@@ -186,8 +205,6 @@ export const DatabaseSchema = strict({
   clusterName: name("Cluster"),
   /** Spread Postgres instances over nodes: none, preferred or required. */
   podAntiAffinity: z.enum(["none", "preferred", "required"]),
-  /** Protect the Cluster from deletion by Pulumi (a destroy or a replace fails until unprotected). */
-  protect: z.boolean(),
   /** Postgres instances (CloudNativePG Cluster spec.instances). */
   instances: z.number().int().min(1).max(9),
   storageSize: quantity,
@@ -345,6 +362,15 @@ export const ObservabilitySchema = strict({
   monitorLabels: z.record(z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9._-]+$/, "must be a label key"), z.string()),
 });
 
+export const ProtectionSchema = strict({
+  /**
+   * Protect what users cannot get back: `protect` on the CA, the KEK, the JWT key and the Postgres
+   * Cluster, `retainOnDelete` on the CRDs and the namespaces that hold data (README "Protection").
+   * On in staging and prod, where it cannot be switched off; off in dev unless switched on.
+   */
+  enabled: z.boolean(),
+});
+
 export const AgentSandboxSchema = strict({
   /** Also install the extensions (SandboxClaim/Template/WarmPool); OpenShell does not need them. */
   extensions: z.boolean(),
@@ -367,6 +393,7 @@ export const ConfigSchema = strict({
   relaxations: RelaxationsSchema,
   observability: ObservabilitySchema,
   agentSandbox: AgentSandboxSchema,
+  protection: ProtectionSchema,
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -391,6 +418,7 @@ export const CONFIG_KEYS: Readonly<Record<keyof Config, KeyKind>> = {
   relaxations: "object",
   observability: "object",
   agentSandbox: "object",
+  protection: "object",
 };
 
 /** Keys every stack must set (no tier default). */

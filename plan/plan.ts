@@ -21,6 +21,7 @@ import { selectArtifacts } from "../catalog/selection";
 import type { Config, Tier } from "../config/schema";
 import type { SecretKey, SecretPresenceMap } from "../config/secrets";
 import { formatImageRef, parseImageRef, type ImageRef } from "../registry/imageRef";
+import { protectionPlan, type ProtectionPlan } from "../state/protection";
 import {
   resolveChart,
   resolveImageRef,
@@ -112,6 +113,8 @@ export interface Plan {
   readonly chartImages: readonly ResolvedImage[];
   /** Secret settings the graph reads (as secret Outputs). */
   readonly secrets: readonly SecretKey[];
+  /** What is protected from deletion and replacement (state/protection.ts). */
+  readonly protection: ProtectionPlan;
   readonly config: Config;
 }
 
@@ -209,6 +212,8 @@ export function buildPlan(stack: string, c: Config, provided: SecretPresenceMap)
   });
 
   const on = (id: ChartId) => charts.some((ch) => ch.id === id);
+  const gatewayNs = c.gateway.namespace;
+  const sandboxNs = c.gateway.sandboxNamespace ?? c.gateway.namespace;
   return {
     stack,
     tier: c.tier,
@@ -224,8 +229,8 @@ export function buildPlan(stack: string, c: Config, provided: SecretPresenceMap)
     ...(c.registry.mode === "mirrored" && c.registry.username !== undefined ? { pullSecretName: c.registry.pullSecretName } : {}),
     ...(c.registry.mode === "mirrored" && c.registry.caBundle !== undefined ? { mirrorCaBundle: c.registry.caBundle } : {}),
     namespaces: {
-      gateway: c.gateway.namespace,
-      sandbox: c.gateway.sandboxNamespace ?? c.gateway.namespace,
+      gateway: gatewayNs,
+      sandbox: sandboxNs,
       agentSandbox: AGENT_SANDBOX_NAMESPACE,
       ...(on("cloudnativePg") ? { cloudnativePg: CHARTS.cloudnativePg.namespace } : {}),
       ...(on("gpuOperator") ? { gpuOperator: CHARTS.gpuOperator.namespace } : {}),
@@ -246,6 +251,7 @@ export function buildPlan(stack: string, c: Config, provided: SecretPresenceMap)
     images,
     chartImages,
     secrets: neededSecrets(c, provided),
+    protection: protectionPlan(c.protection.enabled, { gateway: gatewayNs, sandbox: sandboxNs }),
     config: c,
   };
 }

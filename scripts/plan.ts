@@ -13,8 +13,11 @@ import { parse } from "yaml";
 import type { SecretPresenceMap } from "../config/secrets";
 import { componentGraph, criticalPath } from "../plan/graph";
 import { planStackFile } from "../plan/fromStackFile";
+import { readProjectFile } from "../config/stackFile";
 import type { Plan } from "../plan/plan";
 import { namespaceRoles, podSecurityLabels, relaxations } from "../security/podSecurity";
+import { upgradeNotesFor } from "../catalog/upgrades";
+import { rotationUnprotectCommands } from "../state/protection";
 import { UsageError, exitWith, parseOptions, runCommand, type CommandResult } from "./cli";
 
 export const USAGE = "usage: npm run -s plan -- --stack <name> [--json]";
@@ -78,7 +81,7 @@ export function clusterTarget(plan: Plan, env: Environment = LOCAL): ClusterTarg
   };
 }
 
-export function planSummary(plan: Plan, secrets: SecretPresenceMap, cluster: ClusterTarget) {
+export function planSummary(plan: Plan, secrets: SecretPresenceMap, cluster: ClusterTarget, project: string) {
   const c = plan.config;
   const graph = componentGraph(plan);
   return {
@@ -102,6 +105,11 @@ export function planSummary(plan: Plan, secrets: SecretPresenceMap, cluster: Clu
       podSecurity: Object.fromEntries(namespaceRoles(plan).map((r) => [r.namespace, podSecurityLabels(r, c.policies.profile, plan.kubernetesVersion, c.cluster.openshift)["pod-security.kubernetes.io/enforce"]])),
     },
     secrets: Object.fromEntries(plan.secrets.map((k) => [k, secrets[k].provided ? "set" : "missing"])),
+    protection: plan.protection.enabled
+      ? `on: protect the CA, JWT key, KEK${plan.components.cloudnativePg ? " and Postgres Cluster" : ""}; retain the CRDs and namespaces ${plan.protection.namespaces.join(", ")}`
+      : "off (protection.enabled): destroy deletes everything, the CRDs and their custom resources included",
+    rotation: { ...c.pki.rotation, unprotectFirst: rotationUnprotectCommands(plan.stack, project, plan.protection, c.pki.rotation) },
+    upgrades: upgradeNotesFor(plan.versions),
     relaxations: relaxations(plan),
   };
 }
@@ -109,7 +117,7 @@ export function planSummary(plan: Plan, secrets: SecretPresenceMap, cluster: Clu
 export function planCommand(root: string, argv: readonly string[], env: Environment = LOCAL): CommandResult {
   const { stack, json } = parsePlanArgs(argv);
   const { plan, secrets, missingSecrets } = planStackFile(root, stack);
-  const s = planSummary(plan, secrets, clusterTarget(plan, env));
+  const s = planSummary(plan, secrets, clusterTarget(plan, env), readProjectFile(root).name);
   const notes = missingSecrets.map((i) => `${i.path}: ${i.message} (pulumi up refuses the stack until it is set)`);
   if (json) return { stdout: `${JSON.stringify(s, null, 2)}\n`, notes };
   const on = Object.entries(s.components).map(([k, v]) => `${k} ${v ? "on" : "off"}`).join(", ");
@@ -128,6 +136,12 @@ export function planCommand(root: string, argv: readonly string[], env: Environm
     "settings:",
     ...Object.entries(s.settings).map(([k, v]) => `  ${k}: ${typeof v === "string" ? v : Object.entries(v).map(([a, b]) => `${a}=${b}`).join(", ")}`),
     ...(Object.keys(s.secrets).length > 0 ? ["secrets:", ...Object.entries(s.secrets).map(([k, v]) => `  ${k}: ${v}`)] : []),
+    `protection: ${s.protection}`,
+    `rotation: ca ${s.rotation.ca}, jwtKey ${s.rotation.jwtKey}, kek ${s.rotation.kek}`,
+    ...(s.rotation.unprotectFirst.length > 0
+      ? ["  before the pulumi up that applies a raised generation (once), unprotect the keys it replaces:", ...s.rotation.unprotectFirst.map((x) => `    ${x}`)]
+      : []),
+    ...s.upgrades.flatMap((u) => [`upgrade ${u.id} ${u.from} -> ${u.to}:`, ...u.notes.map((n) => `  - ${n}`)]),
     ...(s.relaxations.length > 0 ? ["relaxations:", ...s.relaxations.map((r) => `  ${r}`)] : []),
     "",
   ].join("\n");

@@ -91,10 +91,11 @@ export function relaxations(plan: Plan): string[] {
 }
 
 /** Every namespace the graph owns with its labels, in creation order. */
-export function namespaceSpecs(plan: Plan): { name: string; labels: Record<string, string> }[] {
+export function namespaceSpecs(plan: Plan): { name: string; labels: Record<string, string>; retainOnDelete?: boolean }[] {
   const c = plan.config;
   return namespaceRoles(plan).map((r) => ({
     name: r.namespace,
     labels: podSecurityLabels(r, c.policies.profile, plan.kubernetesVersion, c.cluster.openshift),
+    ...(plan.protection.namespaces.includes(r.namespace) ? { retainOnDelete: true } : {}),
   }));
 }

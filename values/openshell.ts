@@ -31,6 +31,9 @@ export const GATEWAY_SELECTOR = {
 /** The sandbox ServiceAccount the chart creates (`<fullname>-sandbox`). */
 export const SANDBOX_SERVICE_ACCOUNT = "openshell-sandbox";
 
+/** Pod annotation that rolls the gateway when the JWT key or the KEK is rotated. */
+export const KEY_GENERATIONS_ANNOTATION = "agent-platform/key-generations";
+
 export function databaseSecretName(plan: Plan): string | undefined {
   const d = plan.config.database;
   return d.engine === "postgres" ? `${d.clusterName}-app` : undefined;
@@ -105,6 +108,10 @@ export function openshellValues(plan: Plan): Values {
         }
       : { enabled: false },
   };
+  // The gateway reads the JWT key and the KEK only at start: a rotation must restart it. The
+  // annotation appears with the first rotation, so stacks that never rotate keep their pod template.
+  const r = c.pki.rotation;
+  if (r.jwtKey > 1 || r.kek > 1) values["podAnnotations"] = { [KEY_GENERATIONS_ANNOTATION]: `jwtKey=${r.jwtKey},kek=${r.kek}` };
   if (ha) {
     values["affinity"] = {
       podAntiAffinity: {

@@ -78,7 +78,8 @@ describe("Postgres Cluster", () => {
     const c = cluster(ev);
     expect(c.dependsOn).toContain(operator(ev).urn);
     expect(c.dependsOn).toContain(find(ev, "kubernetes:core/v1:Namespace", "namespaces-openshell").urn);
-    expect(c.protect).toBe(false);
+    // Staging keeps its data like prod (state/protection.ts).
+    expect(c.protect).toBe(true);
   });
 
   it("backups: credentials from Pulumi secrets into a Secret the Cluster references, and a daily schedule", async () => {

@@ -79,7 +79,6 @@ describe("tier defaults", () => {
       engine: "postgres",
       clusterName: "openshell-db",
       podAntiAffinity: "required",
-      protect: true,
       instances: 3,
       storageSize: "50Gi",
       backup: { enabled: false, schedule: "0 0 2 * * *", retention: "30d" },
@@ -111,7 +110,7 @@ describe("one error naming every bad key", () => {
     expect(errorOf({ tier: "dev", kubernetesVersion: "1.33", gatway: { replicas: 2 }, registry: { mirro: "x" } })).toBe(
       [
         'stack "test" has 2 configuration errors:',
-        "  - gatway: unknown key (did you mean gateway?); allowed keys: agentSandbox, backupAccessKeyId, backupSecretAccessKey, catalog, cephUserKey, cluster, database, gateway, gpu, inference, inferenceApiKey, kubeconfig, kubernetesVersion, observability, pki, policies, registry, registryPassword, relaxations, storage, tier",
+        "  - gatway: unknown key (did you mean gateway?); allowed keys: agentSandbox, backupAccessKeyId, backupSecretAccessKey, catalog, cephUserKey, cluster, database, gateway, gpu, inference, inferenceApiKey, kubeconfig, kubernetesVersion, observability, pki, policies, protection, registry, registryPassword, relaxations, storage, tier",
         "  - registry.mirro: unknown key; allowed keys: mode, host, layout, pathPrefix, registries, scheme, username, pullSecretName, chartRepositories, manifestBaseUrl, manifestDir, caBundle",
         FOOTER,
       ].join("\n"),

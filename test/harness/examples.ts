@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sha256Hex } from "../../manifests/load";
+import { evaluate, type Evaluation } from "./mocks";
 import { EXAMPLE_SECRETS, ROOT, exampleStackConfig, readStackFile, type StackConfigMap } from "./stackConfig";
 
 export const FIXTURE_MANIFEST = readFileSync(join(ROOT, "test", "fixtures", "agent-sandbox.yaml"), "utf8");
@@ -34,3 +35,9 @@ export function exampleConfig(stack: string, extraSecrets: Record<string, string
   return { ...base, config: { ...base.config, [catalogKey]: JSON.stringify(catalog) } };
 }
 
+
+/** Evaluates an example stack's program (index.ts) under the mock engine, the fixture manifest served. */
+export async function runExampleStack(stack: string): Promise<Evaluation> {
+  const program = (await import("../../index")).default as () => Promise<Record<string, unknown>>;
+  return evaluate({ stack: { ...exampleConfig(stack), stack }, fetches: SERVED, program });
+}

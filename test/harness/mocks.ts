@@ -31,9 +31,22 @@ export interface Registered {
   /** JSON paths (`a.b[0]`) of secret inputs. */
   readonly secretPaths: readonly string[];
   readonly dependsOn: readonly string[];
+  /** Input property → the URNs its value came from. */
+  readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
   readonly protect: boolean;
+  readonly retainOnDelete: boolean;
   readonly ignoreChanges: readonly string[];
+  /** The replacementTrigger option's value, when set. */
+  readonly replacementTrigger?: unknown;
+  /** Alias specs and URNs, as the SDK sends them (the engine resolves them; see state/urns.ts). */
+  readonly aliases: readonly AliasRecord[];
+  /** Resource transforms in the resource's options (called by the engine on a component's children). */
+  readonly transforms: readonly pulumi.ResourceTransform[];
 }
+
+export type AliasRecord =
+  | { readonly urn: string }
+  | { readonly name?: string; readonly type?: string; readonly stack?: string; readonly project?: string; readonly parentUrn?: string; readonly noParent?: boolean };
 
 export interface Evaluation {
   readonly resources: readonly Registered[];
@@ -85,6 +98,15 @@ export function unwrapSecrets(value: unknown, path = "", paths: string[] = []): 
   return value;
 }
 
+interface AliasSpecProto {
+  getName(): string;
+  getType(): string;
+  getStack(): string;
+  getProject(): string;
+  getParenturn(): string;
+  getNoparent(): boolean;
+}
+
 interface RegisterRequest {
   getType(): string;
   getName(): string;
@@ -92,9 +114,30 @@ interface RegisterRequest {
   getCustom(): boolean;
   getProvider(): string;
   getDependenciesList(): string[];
+  getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
   getProtect(): boolean;
+  getRetainondelete(): boolean;
   getIgnorechangesList(): string[];
+  getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
+  getAliasesList(): { hasUrn(): boolean; getUrn(): string; getSpec(): AliasSpecProto | undefined }[];
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+function aliasRecord(a: { hasUrn(): boolean; getUrn(): string; getSpec(): AliasSpecProto | undefined }): AliasRecord {
+  if (a.hasUrn()) return { urn: a.getUrn() };
+  const spec = a.getSpec();
+  if (spec === undefined) return {};
+  const set = (v: string) => (v === "" ? undefined : v);
+  return Object.fromEntries(
+    Object.entries({
+      name: set(spec.getName()),
+      type: set(spec.getType()),
+      stack: set(spec.getStack()),
+      project: set(spec.getProject()),
+      parentUrn: set(spec.getParenturn()),
+      noParent: spec.getNoparent() ? true : undefined,
+    }).filter(([, v]) => v !== undefined),
+  ) as AliasRecord;
 }
 
 interface MonitorLike {
@@ -165,12 +208,17 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
   const unexpected: string[] = [];
   const allowed = opts.invokes ?? {};
 
+  const transformsByUrn = new Map<string, pulumi.ResourceTransform[]>();
   await pulumi.runtime.setMocks(
     {
-      newResource: (args) => ({
+      newResource: (args) => {
+        const transforms = (args as { transforms?: pulumi.ResourceTransform[] }).transforms ?? [];
+        if (transforms.length > 0) transformsByUrn.set(`${args.type}::${args.name}`, transforms);
+        return {
         id: args.custom === true ? `${args.name}-id` : undefined,
         state: { ...args.inputs, ...fakeOutputs(args.type, args.name, args.inputs as Record<string, unknown>) },
-      }),
+        };
+      },
       call: (args) => {
         invokes.push(args.token);
         const handler = allowed[args.token];
@@ -196,6 +244,9 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
         const rawInputs = req.getObject()?.toJavaScript() ?? {};
         const secretPaths: string[] = [];
         const inputs = unwrapSecrets(rawInputs, "", secretPaths) as Record<string, unknown>;
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap().forEach((v, k) => (propertyDependencies[k] = [...v.getUrnsList()].sort()));
+        const trigger = req.getReplacementTrigger()?.toJavaScript();
         resources.push({
           type: req.getType(),
           name: req.getName(),
@@ -207,8 +258,13 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
           rawInputs,
           secretPaths,
           dependsOn: req.getDependenciesList(),
+          propertyDependencies,
           protect: req.getProtect(),
+          retainOnDelete: req.getRetainondelete(),
           ignoreChanges: req.getIgnorechangesList(),
+          ...(trigger !== undefined && trigger !== null ? { replacementTrigger: trigger } : {}),
+          aliases: req.getAliasesList().map(aliasRecord),
+          transforms: transformsByUrn.get(`${req.getType()}::${req.getName()}`) ?? [],
         });
       }
       cb(err, res);

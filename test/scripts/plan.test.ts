@@ -71,6 +71,24 @@ describe("npm run plan", () => {
     expect(s.images).toHaveLength(12);
   });
 
+  it("protection, rotation and the upgrade notes of a release moved off its pin", async () => {
+    const { mkdtempSync, copyFileSync, writeFileSync, readFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const root = mkdtempSync(join(tmpdir(), "plan-"));
+    copyFileSync(join(ROOT, "Pulumi.yaml"), join(root, "Pulumi.yaml"));
+    const staging = readFileSync(join(ROOT, "Pulumi.staging.yaml"), "utf8");
+    writeFileSync(join(root, "Pulumi.staging.yaml"), `${staging}  agent-platform:catalog:\n    versions:\n      openshell: 0.0.112\n  agent-platform:pki:\n    rotation:\n      jwtKey: 2\n`);
+    const { code, stdout } = runCommand(USAGE, ["--stack", "staging"], (a) => planCommand(root, a, NOWHERE));
+    expect(code).toBe(0);
+    expect(stdout).toContain("protection: on: protect the CA, JWT key, KEK and Postgres Cluster; retain the CRDs and namespaces openshell, openshell-sandboxes\n");
+    expect(stdout).toContain(
+      "rotation: ca 1, jwtKey 2, kek 1\n  before the pulumi up that applies a raised generation (once), unprotect the keys it replaces:\n    pulumi state unprotect --stack staging 'urn:pulumi:staging::agent-platform::agent-platform:platform:Pki$tls:index/privateKey:PrivateKey::pki-jwt-key'\n",
+    );
+    expect(stdout).toContain("upgrade openshell 0.0.111 -> 0.0.112:\n  - The chart version is the gateway and supervisor image tag");
+    expect(plan(["--stack", "dev"]).stdout).toContain("protection: off (protection.enabled): destroy deletes everything, the CRDs and their custom resources included\n");
+  });
+
   it("--help prints the usage and exits 0", () => {
     expect(plan(["--help"])).toEqual({ code: 0, stdout: `${USAGE}\n`, stderr: "" });
   });
