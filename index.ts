@@ -68,6 +68,7 @@ export = async () => {
     plan,
     ...chartCredentials,
     ...(secrets.inferenceApiKey !== undefined ? { inferenceApiKey: secrets.inferenceApiKey } : {}),
+    ...(secrets.upstreamProxyCredentials !== undefined ? { upstreamProxyCredentials: secrets.upstreamProxyCredentials } : {}),
     dependsOn: [...ready(ns.gateway, ns.sandbox), ...agentSandbox.crds, agentSandbox.controller, ...pki.secrets, ...storageReady, ...policies.ready,
       ...(database ? [database.cluster] : []), ...(gpu ? [gpu.chart] : [])],
   }, opts);

@@ -237,13 +237,8 @@ export type Condition =
   | "always"
   | "agentSandbox.extensions"
   | "postgres"
+  /** A GPU Operator component: pulled when the chart values enable it (catalog/gpuComponents.ts). */
   | "gpu"
-  | "gpu.driver"
-  | "gpu.toolkit"
-  | "gpu.nfd"
-  | "gpu.mig"
-  | "gpu.sandboxWorkloads"
-  | "gpu.disabledByDefault"
   | "nfs"
   | "nfs.snapshots"
   | "cephfs";
@@ -421,7 +416,7 @@ export const IMAGES: readonly ImageEntry[] = [
     runtimeOnly: false,
   }),
   gpuImage("gpuOperator.validator", "validator", "nvcr.io/nvidia/gpu-operator", GPU_REL, "gpu", "operator-validator DaemonSet"),
-  gpuImage("gpuOperator.driver", "driver", "nvcr.io/nvidia/driver", "595.91.07", "gpu.driver", "driver DaemonSet; tag gets -<node OS>", {
+  gpuImage("gpuOperator.driver", "driver", "nvcr.io/nvidia/driver", "595.91.07", "gpu", "driver DaemonSet; tag gets -<node OS>", {
     perNodeOs: true,
   }),
   gpuImage(
@@ -429,10 +424,10 @@ export const IMAGES: readonly ImageEntry[] = [
     "driver.manager",
     "nvcr.io/nvidia/cloud-native/k8s-driver-manager",
     "v0.12.0",
-    "gpu.driver",
+    "gpu",
     "driver DaemonSet init container (k8s-driver-manager)",
   ),
-  gpuImage("gpuOperator.toolkit", "toolkit", "nvcr.io/nvidia/k8s/container-toolkit", "v1.20.0", "gpu.toolkit", "container-toolkit DaemonSet"),
+  gpuImage("gpuOperator.toolkit", "toolkit", "nvcr.io/nvidia/k8s/container-toolkit", "v1.20.0", "gpu", "container-toolkit DaemonSet"),
   gpuImage("gpuOperator.devicePlugin", "devicePlugin", "nvcr.io/nvidia/k8s-device-plugin", "v0.20.0", "gpu", "device-plugin DaemonSet"),
   gpuImage("gpuOperator.gfd", "gfd", "nvcr.io/nvidia/k8s-device-plugin", "v0.20.0", "gpu", "gpu-feature-discovery DaemonSet"),
   gpuImage(
@@ -443,13 +438,13 @@ export const IMAGES: readonly ImageEntry[] = [
     "gpu",
     "dcgm-exporter DaemonSet (metrics)",
   ),
-  gpuImage("gpuOperator.migManager", "migManager", "nvcr.io/nvidia/cloud-native/k8s-mig-manager", "v0.15.0", "gpu.mig", "mig-manager DaemonSet"),
+  gpuImage("gpuOperator.migManager", "migManager", "nvcr.io/nvidia/cloud-native/k8s-mig-manager", "v0.15.0", "gpu", "mig-manager DaemonSet"),
   gpuImage(
     "gpuOperator.vgpuDeviceManager",
     "vgpuDeviceManager",
     "nvcr.io/nvidia/cloud-native/vgpu-device-manager",
     "v0.5.0",
-    "gpu.sandboxWorkloads",
+    "gpu",
     "vGPU device manager (sandbox workloads only)",
   ),
   gpuImage(
@@ -457,7 +452,7 @@ export const IMAGES: readonly ImageEntry[] = [
     "vfioManager",
     "nvcr.io/nvidia/cloud-native/k8s-driver-manager",
     "v0.12.0",
-    "gpu.sandboxWorkloads",
+    "gpu",
     "VFIO manager (sandbox workloads only)",
   ),
   gpuImage(
@@ -465,7 +460,7 @@ export const IMAGES: readonly ImageEntry[] = [
     "vfioManager.driverManager",
     "nvcr.io/nvidia/cloud-native/k8s-driver-manager",
     "v0.12.0",
-    "gpu.sandboxWorkloads",
+    "gpu",
     "VFIO manager init container (sandbox workloads only)",
   ),
   gpuImage(
@@ -473,7 +468,7 @@ export const IMAGES: readonly ImageEntry[] = [
     "sandboxDevicePlugin",
     "nvcr.io/nvidia/kubevirt-gpu-device-plugin",
     "v1.6.0",
-    "gpu.sandboxWorkloads",
+    "gpu",
     "KubeVirt GPU device plugin (sandbox workloads only)",
   ),
   gpuImage(
@@ -481,28 +476,28 @@ export const IMAGES: readonly ImageEntry[] = [
     "kataSandboxDevicePlugin",
     "nvcr.io/nvidia/cloud-native/nvidia-sandbox-device-plugin",
     "v0.0.5",
-    "gpu.sandboxWorkloads",
+    "gpu",
     "Kata sandbox device plugin (sandbox workloads only)",
   ),
-  gpuImage("gpuOperator.ccManager", "ccManager", "nvcr.io/nvidia/cloud-native/k8s-cc-manager", "v0.4.3", "gpu.sandboxWorkloads", "confidential-computing manager"),
+  gpuImage("gpuOperator.ccManager", "ccManager", "nvcr.io/nvidia/cloud-native/k8s-cc-manager", "v0.4.3", "gpu", "confidential-computing manager"),
   gpuImage(
     "gpuOperator.vgpuManagerDriverManager",
     "vgpuManager.driverManager",
     "nvcr.io/nvidia/cloud-native/k8s-driver-manager",
     "v0.12.0",
-    "gpu.disabledByDefault",
+    "gpu",
     "vGPU manager init container (vgpuManager is off by default)",
   ),
-  gpuImage("gpuOperator.nodeStatusExporter", "nodeStatusExporter", "nvcr.io/nvidia/gpu-operator", GPU_REL, "gpu.disabledByDefault", "node-status-exporter (off by default)"),
-  gpuImage("gpuOperator.dcgm", "dcgm", "nvcr.io/nvidia/cloud-native/dcgm", "4.6.0-1-ubuntu24.04", "gpu.disabledByDefault", "standalone DCGM (off by default)"),
-  gpuImage("gpuOperator.gds", "gds", "nvcr.io/nvidia/cloud-native/nvidia-fs", "2.29.4", "gpu.disabledByDefault", "GPUDirect Storage (off by default)"),
-  gpuImage("gpuOperator.gdrcopy", "gdrcopy", "nvcr.io/nvidia/cloud-native/gdrdrv", "v2.6", "gpu.disabledByDefault", "GDRCopy (off by default)"),
-  gpuImage("gpuOperator.draDriver", "draDriver", "nvcr.io/nvidia/dra-driver-nvidia-gpu", "v0.5.0", "gpu.disabledByDefault", "DRA driver (only with gpuCluster.deployCR)"),
+  gpuImage("gpuOperator.nodeStatusExporter", "nodeStatusExporter", "nvcr.io/nvidia/gpu-operator", GPU_REL, "gpu", "node-status-exporter (off by default)"),
+  gpuImage("gpuOperator.dcgm", "dcgm", "nvcr.io/nvidia/cloud-native/dcgm", "4.6.0-1-ubuntu24.04", "gpu", "standalone DCGM (off by default)"),
+  gpuImage("gpuOperator.gds", "gds", "nvcr.io/nvidia/cloud-native/nvidia-fs", "2.29.4", "gpu", "GPUDirect Storage (off by default)"),
+  gpuImage("gpuOperator.gdrcopy", "gdrcopy", "nvcr.io/nvidia/cloud-native/gdrdrv", "v2.6", "gpu", "GDRCopy (off by default)"),
+  gpuImage("gpuOperator.draDriver", "draDriver", "nvcr.io/nvidia/dra-driver-nvidia-gpu", "v0.5.0", "gpu", "DRA driver (only with gpuCluster.deployCR)"),
   {
     id: "gpuOperator.nfd",
     repository: "registry.k8s.io/nfd/node-feature-discovery",
     tag: "v0.19.0",
-    when: "gpu.nfd",
+    when: "gpu",
     bindings: [
       {
         kind: "repository-tag",

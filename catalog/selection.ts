@@ -4,12 +4,13 @@
  * in use) and by the plan.
  */
 import type { Config } from "../config/schema";
+import { gpuComponentValues } from "../values/gpuComponents";
 import { CHARTS, IMAGES, MANIFESTS, type ChartEntry, type Condition, type ImageEntry, type ManifestEntry } from "./artifacts";
+import { enabledGpuComponents, gpuComponentOf } from "./gpuComponents";
 
 export type Switches = Pick<Config, "agentSandbox" | "database" | "gpu" | "storage">;
 
 export function conditionHolds(condition: Condition, s: Switches): boolean {
-  const gpu = s.gpu.enabled;
   switch (condition) {
     case "always":
       return true;
@@ -18,19 +19,7 @@ export function conditionHolds(condition: Condition, s: Switches): boolean {
     case "postgres":
       return s.database.engine === "postgres";
     case "gpu":
-      return gpu;
-    case "gpu.driver":
-      return gpu && s.gpu.driver;
-    case "gpu.toolkit":
-      return gpu && s.gpu.toolkit;
-    case "gpu.nfd":
-      return gpu && s.gpu.nfd;
-    case "gpu.mig":
-      return gpu && s.gpu.mig;
-    case "gpu.sandboxWorkloads":
-      return gpu && s.gpu.sandboxWorkloads;
-    case "gpu.disabledByDefault":
-      return false;
+      return s.gpu.enabled;
     case "nfs":
       return s.storage.nfs.enabled;
     case "nfs.snapshots":
@@ -38,6 +27,13 @@ export function conditionHolds(condition: Condition, s: Switches): boolean {
     case "cephfs":
       return s.storage.cephfs.mode === "standalone";
   }
+}
+
+/** Whether an image is pulled: its condition holds, and for a GPU Operator component, the chart values enable it. */
+function pulled(image: ImageEntry, s: Switches, gpuOn: readonly string[]): boolean {
+  if (!conditionHolds(image.when, s)) return false;
+  const component = gpuComponentOf(image);
+  return component === undefined || gpuOn.includes(component);
 }
 
 export interface Selection {
@@ -74,7 +70,8 @@ export function selectArtifacts(s: Switches): Selection {
     }
   });
   const manifests = selectManifests(s);
-  const images = IMAGES.filter((i) => conditionHolds(i.when, s));
+  const gpuOn = s.gpu.enabled ? enabledGpuComponents(gpuComponentValues(s.gpu)) : [];
+  const images = IMAGES.filter((i) => pulled(i, s, gpuOn));
   const installed = new Set<string>(charts.map((c) => c.id));
   const valueImages = IMAGES.filter(
     (i) => images.includes(i) || i.bindings.some((b) => b.kind !== "manifest" && b.kind !== "resource" && installed.has(b.chart)),

@@ -10,7 +10,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { GATEWAY_PORT, GATEWAY_RELEASE } from "../pki/contract";
 import type { Plan } from "../plan/plan";
-import { GATEWAY_SELECTOR, SANDBOX_SERVICE_ACCOUNT, openshellValues } from "../values/openshell";
+import { GATEWAY_SELECTOR, SANDBOX_SERVICE_ACCOUNT, UPSTREAM_PROXY_KEY, UPSTREAM_PROXY_SECRET, openshellValues } from "../values/openshell";
 import { gatewayServiceMonitor } from "../values/monitoring";
 import { chartArgs, type ChartCredentials } from "./chartArgs";
 import { COMMON_LABELS } from "../values/labels";
@@ -25,6 +25,8 @@ export interface OpenShellGatewayArgs {
   readonly chartCredentials?: ChartCredentials;
   /** Inference API key (secret Output), when an inference provider is configured. */
   readonly inferenceApiKey?: pulumi.Input<string>;
+  /** user:password of the upstream proxy (secret Output), when it needs credentials. */
+  readonly upstreamProxyCredentials?: pulumi.Input<string>;
   /** agent-sandbox CRDs and controller, PKI Secrets, the database, namespaces and pull Secrets. */
   readonly dependsOn: readonly pulumi.Resource[];
 }
@@ -60,6 +62,20 @@ export class OpenShellGateway extends pulumi.ComponentResource {
             },
             type: "Opaque",
             stringData: { "api-key": pulumi.secret(args.inferenceApiKey) },
+          },
+          { parent: this, dependsOn: [...args.dependsOn] },
+        ),
+      );
+    }
+    if (plan.secrets.includes("upstreamProxyCredentials")) {
+      if (args.upstreamProxyCredentials === undefined) throw new Error("the upstream proxy needs its credentials");
+      extras.push(
+        new k8s.core.v1.Secret(
+          `${name}-upstream-proxy`,
+          {
+            metadata: { name: UPSTREAM_PROXY_SECRET, namespace: plan.namespaces.sandbox, labels: { ...COMMON_LABELS } },
+            type: "Opaque",
+            stringData: { [UPSTREAM_PROXY_KEY]: pulumi.secret(args.upstreamProxyCredentials) },
           },
           { parent: this, dependsOn: [...args.dependsOn] },
         ),

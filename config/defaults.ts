@@ -30,6 +30,10 @@ const common: TierDefaults = {
     serviceType: "ClusterIP",
     allowUnauthenticatedUsers: false,
     oidc: {},
+    // Off in every tier, online too: an install sends nothing anywhere nobody agreed to.
+    telemetry: false,
+    supervisorTopology: "combined",
+    upstreamProxy: { noProxy: [], cidrs: [], connectByHostname: false, allowCleartextCredentials: false },
     grpcRoute: { enabled: false, hostnames: [] },
   },
   pki: {

@@ -146,6 +146,14 @@ export const KEY_DOCS: Readonly<Record<string, string>> = {
   "observability.prometheusOperator": "The Prometheus Operator runs in the cluster: ServiceMonitor for the gateway (9090), PodMonitors for Postgres and the CNPG operator, the DCGM exporter's ServiceMonitor. Off in dev.",
   "observability.monitorLabels": "Labels added to every monitor (what your Prometheus selects them by, e.g. `release: kube-prometheus-stack`).",
   "protection.enabled": "`protect` on the CA, KEK, JWT key and Postgres Cluster, `retainOnDelete` on CRDs and data namespaces (README \"Protection\"). Cannot be switched off in staging and prod.",
+  "gateway.telemetry": "Anonymous telemetry from the gateway and sandboxes to NVIDIA (`server.telemetryEnabled`, chart 0.0.103+). Off in every tier unless the stack opts in; always passed to the chart.",
+  "gateway.sandboxRuntimeClass": "RuntimeClass for every sandbox without its own (Kata, gVisor); such sandboxes get the init-container supervisor. GPUs need none: they come through `nvidia.com/gpu` and CDI.",
+  "gateway.supervisorTopology": "`combined` or `sidecar` (`supervisor.topology`); proxy credentials need `sidecar`.",
+  "gateway.upstreamProxy.url": "Corporate forward proxy for sandbox egress, `http://host:port` (OpenShell 0.0.107+).",
+  "gateway.upstreamProxy.noProxy": "Destinations that bypass only the proxy (joined with commas).",
+  "gateway.upstreamProxy.cidrs": "The proxy's addresses: sandboxes may reach them on the proxy's port (NetworkPolicy).",
+  "gateway.upstreamProxy.connectByHostname": "Let the proxy resolve CONNECT targets (hostname-filtering proxy ACLs).",
+  "gateway.upstreamProxy.allowCleartextCredentials": "Acknowledge that `upstreamProxyCredentials` reach the http:// proxy in cleartext Basic auth (required with them).",
   "agentSandbox.extensions": "Install the agent-sandbox extensions (claims, templates, warm pools); OpenShell does not need them.",
 };
 

@@ -11,7 +11,7 @@
 import { CHARTS, DRIVER_NODE_OS_TAGS, IMAGES, RELEASES } from "../catalog/artifacts";
 import { selectArtifacts, selectManifests, type Switches } from "../catalog/selection";
 import { AGENT_SANDBOX_NAMESPACE } from "../manifests/agentSandbox";
-import { kubernetesAtLeast } from "../catalog/versions";
+import { compareSemver, kubernetesAtLeast, parseSemver } from "../catalog/versions";
 import { parseImageRef } from "../registry/imageRef";
 import { checkLocation } from "../registry/resolver";
 import { formatPath, type ConfigIssue } from "./errors";
@@ -21,6 +21,18 @@ import type { SecretKey, SecretPresenceMap } from "./secrets";
 export const MIN_KUBERNETES_MINOR = 30;
 
 const DRIVER_IMAGE = "gpuOperator.driver";
+
+/** The first OpenShell charts with server.telemetryEnabled and with upstreamProxy.*. */
+export const FIRST_TELEMETRY_CHART = "0.0.103";
+export const FIRST_PROXY_CHART = "0.0.107";
+
+const openshellVersion = (c: Pick<Config, "catalog">): string => c.catalog.versions.openshell ?? RELEASES.openshell.version;
+
+/** `version >= minimum`; a version that does not parse is judged by the version rule instead. */
+function atLeast(version: string, minimum: string): boolean {
+  const v = parseSemver(version);
+  return v === undefined || compareSemver(v, parseSemver(minimum)!) >= 0;
+}
 
 /** CIDRs that mean "every address". */
 export const ANY_ADDRESS: readonly string[] = ["0.0.0.0/0", "::/0"];
@@ -348,6 +360,50 @@ const GATEWAY_RULES: readonly Rule[] = [
       return out;
     },
   ),
+  // Telemetry is always passed to the chart; a chart that cannot take it cannot honour "off".
+  rule(["gateway", "catalog"], (c) => {
+    const v = openshellVersion(c);
+    if (c.gateway.telemetry || atLeast(v, FIRST_TELEMETRY_CHART)) return [];
+    return [
+      issue(
+        ["gateway", "telemetry"],
+        `false is not honoured by OpenShell ${v}: the gateway sends telemetry and server.telemetryEnabled first appears in chart ${FIRST_TELEMETRY_CHART}; set catalog.versions.openshell to ${FIRST_TELEMETRY_CHART} or newer, or set gateway.telemetry to true`,
+      ),
+    ];
+  }),
+  rule(["gateway", "catalog"], (c, s) => {
+    const p = c.gateway.upstreamProxy;
+    const out: ConfigIssue[] = [];
+    const credentials = s?.upstreamProxyCredentials.provided === true;
+    if (p.url === undefined) {
+      const unused: [keyof typeof p, boolean][] = [
+        ["noProxy", p.noProxy.length > 0],
+        ["cidrs", p.cidrs.length > 0],
+        ["connectByHostname", p.connectByHostname],
+        ["allowCleartextCredentials", p.allowCleartextCredentials],
+      ];
+      for (const [k, set] of unused) if (set) out.push(issue(["gateway", "upstreamProxy", k], "only used with gateway.upstreamProxy.url, which is not set"));
+      if (credentials) out.push(issue(["upstreamProxyCredentials"], "set, but gateway.upstreamProxy.url is not"));
+      return out;
+    }
+    const v = openshellVersion(c);
+    if (!atLeast(v, FIRST_PROXY_CHART)) {
+      out.push(issue(["gateway", "upstreamProxy", "url"], `OpenShell ${v} has no upstream proxy: upstreamProxy.* first appears in chart ${FIRST_PROXY_CHART}; set catalog.versions.openshell to ${FIRST_PROXY_CHART} or newer`));
+    }
+    if (p.cidrs.length === 0) {
+      out.push(issue(["gateway", "upstreamProxy", "cidrs"], "required with gateway.upstreamProxy.url: the proxy's addresses, which sandboxes must be allowed to reach (a NetworkPolicy needs addresses, not a host name)"));
+    }
+    if (credentials && c.gateway.supervisorTopology !== "sidecar") {
+      out.push(issue(["gateway", "supervisorTopology"], 'must be "sidecar" with upstreamProxyCredentials: OpenShell refuses proxy credential Secrets in the combined topology (the gateway does not start)'));
+    }
+    if (credentials && !p.allowCleartextCredentials) {
+      out.push(issue(["gateway", "upstreamProxy", "allowCleartextCredentials"], "required with upstreamProxyCredentials: they reach the http:// proxy in cleartext Basic auth; set it to true to accept that"));
+    }
+    if (!credentials && p.allowCleartextCredentials) {
+      out.push(issue(["gateway", "upstreamProxy", "allowCleartextCredentials"], "only used with the secret upstreamProxyCredentials, which is not set"));
+    }
+    return out;
+  }),
   rule(["pki"], (c) => {
       const p = c.pki;
       const out: ConfigIssue[] = [];

@@ -129,6 +129,8 @@ export const CatalogSchema = strict({
   manifestSha256: recordOf(MANIFEST_IDS, sha256, "manifest"),
 });
 
+/** An IPv4 or IPv6 CIDR: a real address and a prefix of at most 32 (128) bits, as NetworkPolicy ipBlock needs. */
+const cidr = z.union([z.cidrv4(), z.cidrv6()], { error: () => "must be an IPv4 or IPv6 CIDR such as 10.0.0.0/8 or fd00::/8 (address/prefix, prefix at most 32 or 128)" });
 const resources = strict({
   requests: strict({ cpu: quantity, memory: quantity }),
   limits: strict({ cpu: quantity, memory: quantity }),
@@ -155,6 +157,31 @@ export const GatewaySchema = strict({
     userRole: z.string().min(1).optional(),
     /** ConfigMap (key ca.crt) in the gateway namespace with the issuer's CA. */
     caConfigMap: name("ConfigMap").optional(),
+  }),
+  /**
+   * Anonymous usage telemetry from the gateway (and, through it, every sandbox) to NVIDIA
+   * (events.telemetry.data.nvidia.com). Off unless the stack opts in; always passed to the chart.
+   */
+  telemetry: z.boolean(),
+  /**
+   * RuntimeClass for every sandbox that does not ask for its own (Kata, gVisor); unset = the
+   * node's default runtime. GPUs need none (CDI). Sandboxes then get the init-container supervisor.
+   */
+  sandboxRuntimeClass: name("RuntimeClass").optional(),
+  /** Sandbox pod topology: combined (default) or sidecar (network supervisor in its own container; needed for proxy credentials). */
+  supervisorTopology: z.enum(["combined", "sidecar"]),
+  /** A corporate forward proxy for sandbox egress the allow-list permits (OpenShell 0.0.107+). */
+  upstreamProxy: strict({
+    /** http://host:port (OpenShell does not speak HTTPS to the proxy, and takes no credentials in the URL). */
+    url: z.string().regex(/^http:\/\/[A-Za-z0-9.-]+:[0-9]{1,5}$/, "must be http://host:port (no https, no user:password@, a port)").optional(),
+    /** Destinations that bypass only the proxy. */
+    noProxy: z.array(z.string().regex(/^[A-Za-z0-9*.:/-]+$/, "must be a host, domain (.example.com), IP or CIDR")),
+    /** The proxy's addresses, for the sandbox NetworkPolicy (an ipBlock needs addresses, not names). */
+    cidrs: z.array(cidr),
+    /** Let the proxy resolve CONNECT targets (last resort for hostname-filtering proxy ACLs). */
+    connectByHostname: z.boolean(),
+    /** Credentials (the secret upstreamProxyCredentials) go to an http:// proxy in cleartext Basic auth: say so. */
+    allowCleartextCredentials: z.boolean(),
   }),
   /** Gateway API GRPCRoute to an existing Gateway (e.g. Envoy Gateway, class eg). */
   grpcRoute: strict({
@@ -297,8 +324,6 @@ export const InferenceSchema = strict({
   model: z.string().min(1).optional(),
 });
 
-/** An IPv4 or IPv6 CIDR: a real address and a prefix of at most 32 (128) bits, as NetworkPolicy ipBlock needs. */
-const cidr = z.union([z.cidrv4(), z.cidrv6()], { error: () => "must be an IPv4 or IPv6 CIDR such as 10.0.0.0/8 or fd00::/8 (address/prefix, prefix at most 32 or 128)" });
 const port = z.number().int().min(1).max(65535);
 const hostPattern = z.string().regex(/^(\*\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?$/, "must be a host name, optionally *.-prefixed");
 

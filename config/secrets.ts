@@ -18,6 +18,7 @@ export const SECRET_KEYS = {
   backupAccessKeyId: "Access key id of the S3-compatible backup store (database.backup.enabled).",
   backupSecretAccessKey: "Secret access key of the S3-compatible backup store (database.backup.enabled).",
   kubeconfig: "kubeconfig contents for the target cluster; alternative to cluster.kubeconfigPath.",
+  upstreamProxyCredentials: "user:password of gateway.upstreamProxy, stored in a Kubernetes Secret in the sandbox namespace (never in chart values).",
 } as const;
 
 export type SecretKey = keyof typeof SECRET_KEYS;

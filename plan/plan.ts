@@ -161,6 +161,7 @@ export function neededSecrets(c: Config, provided: SecretPresenceMap): SecretKey
   if (c.storage.cephfs.mode === "standalone") out.push("cephUserKey");
   if (c.database.backup.enabled) out.push("backupAccessKeyId", "backupSecretAccessKey");
   if (provided.kubeconfig.provided) out.push("kubeconfig");
+  if (c.gateway.upstreamProxy.url !== undefined && provided.upstreamProxyCredentials.provided) out.push("upstreamProxyCredentials");
   return out.sort();
 }
 

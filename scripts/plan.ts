@@ -98,7 +98,7 @@ export function planSummary(plan: Plan, secrets: SecretPresenceMap, cluster: Clu
     manifests: plan.manifests.map((m) => `${m.asset} ${m.version} from ${m.location.kind === "url" ? m.location.url : m.location.path}${m.sha256 !== undefined ? ` sha256 ${m.sha256}` : " (no digest)"}`),
     images: [...new Set(plan.images.flatMap((i) => i.pulls.map((p) => p.resolved)))].sort(),
     settings: {
-      gateway: `${c.gateway.replicas} replica(s) in ${plan.namespaces.gateway}, sandboxes in ${plan.namespaces.sandbox}, auth ${c.gateway.oidc.issuer !== undefined ? `OIDC ${c.gateway.oidc.issuer}` : "unauthenticated users allowed"}`,
+      gateway: `${c.gateway.replicas} replica(s) in ${plan.namespaces.gateway}, sandboxes in ${plan.namespaces.sandbox}, auth ${c.gateway.oidc.issuer !== undefined ? `OIDC ${c.gateway.oidc.issuer}` : "unauthenticated users allowed"}, telemetry ${c.gateway.telemetry ? "on" : "off"}${c.gateway.sandboxRuntimeClass !== undefined ? `, sandbox runtime class ${c.gateway.sandboxRuntimeClass}` : ""}${c.gateway.upstreamProxy.url !== undefined ? `, egress via ${c.gateway.upstreamProxy.url}` : ""}`,
       database: c.database.engine === "postgres" ? `Postgres ${c.database.instances} instance(s), ${c.database.storageSize}${c.database.backup.enabled ? ", backups on" : ""}` : "SQLite",
       storage: `workspaces ${c.storage.workspaceClass ?? "(default class)"}, Postgres ${c.storage.databaseClass ?? "(default class)"}`,
       gpu: c.gpu.enabled ? `on (${c.gpu.nodeOperatingSystems.join(", ")})` : "off",

@@ -99,6 +99,8 @@ export function networkPolicies(plan: Plan): NetworkPolicyObject[] {
   const sandboxes: Peer = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": n.sandbox } }, ...(shared ? { podSelector: sandboxSelector(true) } : {}) };
   const out: NetworkPolicyObject[] = [];
 
+  const proxyUrl = plan.config.gateway.upstreamProxy.url;
+  const proxy = proxyUrl !== undefined ? { cidrs: plan.config.gateway.upstreamProxy.cidrs, port: Number(new URL(proxyUrl).port || "80") } : undefined;
   for (const role of namespaceRoles(plan)) {
     const ns = role.namespace;
     out.push(policy("default-deny", ns, undefined, { ingress: [], egress: [] }));
@@ -118,6 +120,8 @@ export function networkPolicies(plan: Plan): NetworkPolicyObject[] {
             policy("sandbox-egress", ns, sandboxSelector(shared), {
               egress: [
                 { to: [podsIn(n.gateway, SELECTORS.gateway)], ports: tcp(GATEWAY_GRPC_PORT) },
+                // The in-sandbox network supervisor tunnels allow-listed TLS through the corporate proxy.
+                ...(proxy !== undefined ? [{ to: proxy.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(proxy.port) }] : []),
                 ...(p.sandboxEgress.ports.length > 0
                   ? [
                       {

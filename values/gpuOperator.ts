@@ -7,6 +7,7 @@
  */
 import type { ImageBinding } from "../catalog/artifacts";
 import type { Plan } from "../plan/plan";
+import { gpuComponentValues } from "./gpuComponents";
 import { chartImageValues } from "./images";
 import { mergeValues, setPath, sortKeys, type Values } from "./tree";
 
@@ -46,20 +47,16 @@ export function pullSecretKeys(bindings: readonly ImageBinding[]): string[] {
 
 export function gpuOperatorValues(plan: Plan): Values {
   const g = plan.config.gpu;
-  const values: Values = {
-    driver: { enabled: g.driver, ...(g.driverRepoConfigMap !== undefined ? { repoConfig: { configMapName: g.driverRepoConfigMap } } : {}) },
-    toolkit: { enabled: g.toolkit },
-    nfd: { enabled: g.nfd },
+  const values: Values = mergeValues(gpuComponentValues(g), {
+    ...(g.driverRepoConfigMap !== undefined ? { driver: { repoConfig: { configMapName: g.driverRepoConfigMap } } } : {}),
     mig: { strategy: g.migStrategy },
-    migManager: { enabled: g.mig },
     cdi: { enabled: g.cdi },
-    sandboxWorkloads: { enabled: g.sandboxWorkloads },
     operator: { runtimeClass: g.runtimeClassName },
     ...(plan.config.observability.prometheusOperator
       ? { dcgmExporter: { serviceMonitor: { enabled: true, additionalLabels: { ...plan.config.observability.monitorLabels } } } }
       : {}),
     devicePlugin: timeSlicingOn(plan) ? { config: { create: false, name: TIME_SLICING_CONFIGMAP, default: TIME_SLICING_KEY } } : {},
-  };
+  });
   if (plan.pullSecretName !== undefined) {
     const names = [plan.pullSecretName];
     for (const key of pullSecretKeys(plan.chartImages.flatMap((i) => i.bindings))) setPath(values, `${key}.imagePullSecrets`, names);

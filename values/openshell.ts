@@ -15,6 +15,8 @@ export type SideloadMethod = "image-volume" | "init-container";
  * How the supervisor reaches sandbox pods: an image volume where the
  * cluster has them (on by default from 1.35; 1.33-1.34 only with the
  * ImageVolume feature gate on), else an init container that copies it.
+ * Sandboxes under their own runtime class (Kata, gVisor) always get the
+ * init container: an image volume is the node's mount, not the sandbox VM's.
  */
 export function sideloadMethod(kubernetesVersion: string, imageVolumeGate: boolean): SideloadMethod {
   if (kubernetesAtLeast(kubernetesVersion, 35)) return "image-volume";
@@ -30,6 +32,10 @@ export const GATEWAY_SELECTOR = {
 
 /** The sandbox ServiceAccount the chart creates (`<fullname>-sandbox`). */
 export const SANDBOX_SERVICE_ACCOUNT = "openshell-sandbox";
+
+/** The Secret (in the sandbox namespace) holding the upstream proxy's user:password, and its key. */
+export const UPSTREAM_PROXY_SECRET = "openshell-upstream-proxy-auth";
+export const UPSTREAM_PROXY_KEY = "credentials";
 
 /** Pod annotation that rolls the gateway when the JWT key or the KEK is rotated. */
 export const KEY_GENERATIONS_ANNOTATION = "agent-platform/key-generations";
@@ -52,8 +58,11 @@ export function openshellValues(plan: Plan): Values {
     workspaceDefaultStorageSize: g.workspaceSize,
     ...(c.storage.workspaceClass !== undefined ? { workspaceStorageClass: c.storage.workspaceClass } : {}),
     enableUserNamespaces: g.userNamespaces,
-    // GPU sandboxes run with the GPU Operator's runtime class.
-    ...(c.gpu.enabled ? { defaultRuntimeClassName: c.gpu.runtimeClassName } : {}),
+    // Always explicit: the chart's default is on.
+    telemetryEnabled: g.telemetry,
+    // Only when the stack asks (Kata, gVisor): GPU sandboxes get GPUs through nvidia.com/gpu and CDI,
+    // and a GPU runtime class on every sandbox breaks CPU-only nodes.
+    ...(g.sandboxRuntimeClass !== undefined ? { defaultRuntimeClassName: g.sandboxRuntimeClass } : {}),
     ...(dbSecret !== undefined ? { externalDbSecret: dbSecret } : {}),
     credentialStorage: { existingSecret: GATEWAY_SECRETS.kek },
     disableTls: false,
@@ -81,7 +90,10 @@ export function openshellValues(plan: Plan): Values {
     // A Deployment whenever the database is external; the StatefulSet exists for the SQLite volume.
     workload: { kind: dbSecret !== undefined ? "deployment" : "statefulset" },
     image: { pullPolicy: "IfNotPresent" },
-    supervisor: { sideloadMethod: sideloadMethod(plan.kubernetesVersion, c.cluster.featureGates.imageVolume) },
+    supervisor: {
+      sideloadMethod: g.sandboxRuntimeClass !== undefined ? "init-container" : sideloadMethod(plan.kubernetesVersion, c.cluster.featureGates.imageVolume),
+      topology: g.supervisorTopology,
+    },
     imagePullSecrets: pullSecrets,
     server,
     service: { type: g.serviceType, port: GATEWAY_PORT, healthPort: 8081, metricsPort: 9090 },
@@ -108,6 +120,18 @@ export function openshellValues(plan: Plan): Values {
         }
       : { enabled: false },
   };
+  const proxy = g.upstreamProxy;
+  if (proxy.url !== undefined) {
+    values["upstreamProxy"] = {
+      url: proxy.url,
+      noProxy: proxy.noProxy.join(","),
+      connectByHostname: proxy.connectByHostname,
+      // The credential stays in its Secret (in the sandbox namespace, where the chart reads it).
+      ...(plan.secrets.includes("upstreamProxyCredentials")
+        ? { authSecret: { name: UPSTREAM_PROXY_SECRET, key: UPSTREAM_PROXY_KEY }, authAllowInsecure: proxy.allowCleartextCredentials }
+        : {}),
+    };
+  }
   // The gateway reads the JWT key and the KEK only at start: a rotation must restart it. The
   // annotation appears with the first rotation, so stacks that never rotate keep their pod template.
   const r = c.pki.rotation;

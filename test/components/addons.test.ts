@@ -63,7 +63,7 @@ describe("GPU Operator", () => {
     expect([chart.inputs["chart"], chart.inputs["repositoryOpts"]]).toEqual(["gpu-operator", { repo: "https://helm.ngc.nvidia.com/nvidia" }]);
   });
 
-  it("time-slicing: the device-plugin ConfigMap exists before the chart; GPU sandboxes get the nvidia runtime class", async () => {
+  it("time-slicing: the device-plugin ConfigMap exists before the chart; sandboxes get no GPU runtime class (GPUs come through CDI)", async () => {
     const ev = await runProgram("dev", buildConfigMap({ tier: "dev", kubernetesVersion: "1.34", gpu: { enabled: true, timeSlicingReplicas: 4 } }));
     const cm = find(ev, "kubernetes:core/v1:ConfigMap", "gpu-operator-time-slicing");
     expect(cm.inputs["metadata"]).toEqual({
@@ -73,7 +73,7 @@ describe("GPU Operator", () => {
     });
     expect(find(ev, "kubernetes:helm.sh/v4:Chart", "gpu-operator-chart").dependsOn).toContain(cm.urn);
     const server = (find(ev, "kubernetes:helm.sh/v4:Chart", "gateway-chart").inputs["values"] as { server: Record<string, unknown> }).server;
-    expect(server["defaultRuntimeClassName"]).toBe("nvidia");
+    expect(server["defaultRuntimeClassName"]).toBeUndefined();
   });
 
   it("GPUs off: no operator, no runtime class for sandboxes", async () => {

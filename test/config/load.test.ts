@@ -110,7 +110,7 @@ describe("one error naming every bad key", () => {
     expect(errorOf({ tier: "dev", kubernetesVersion: "1.33", gatway: { replicas: 2 }, registry: { mirro: "x" } })).toBe(
       [
         'stack "test" has 2 configuration errors:',
-        "  - gatway: unknown key (did you mean gateway?); allowed keys: agentSandbox, backupAccessKeyId, backupSecretAccessKey, catalog, cephUserKey, cluster, database, gateway, gpu, inference, inferenceApiKey, kubeconfig, kubernetesVersion, observability, pki, policies, protection, registry, registryPassword, relaxations, storage, tier",
+        "  - gatway: unknown key (did you mean gateway?); allowed keys: agentSandbox, backupAccessKeyId, backupSecretAccessKey, catalog, cephUserKey, cluster, database, gateway, gpu, inference, inferenceApiKey, kubeconfig, kubernetesVersion, observability, pki, policies, protection, registry, registryPassword, relaxations, storage, tier, upstreamProxyCredentials",
         "  - registry.mirro: unknown key; allowed keys: mode, host, layout, pathPrefix, registries, scheme, username, pullSecretName, chartRepositories, manifestBaseUrl, manifestDir, caBundle",
         FOOTER,
       ].join("\n"),

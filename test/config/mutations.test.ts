@@ -98,11 +98,14 @@ async function runMutated(stack: string, m: Mutation): Promise<Outcome> {
     return "ok";
   } catch (err) {
     const cause = err instanceof EvaluationError ? err.cause : err;
-    const named = cause instanceof Error && cause.name === "ConfigError" ? ((cause as unknown as { issues: { path: string }[] }).issues ?? []) : undefined;
+    const named = cause instanceof Error && cause.name === "ConfigError" ? ((cause as unknown as { issues: { path: string; message: string }[] }).issues ?? []) : undefined;
     if (named === undefined) throw new Error(`${stack} with ${JSON.stringify(m).slice(0, 300)} threw ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}`);
     const key = topLevelKey(m);
     const paths = named.map((i) => i.path);
-    if (!paths.some((p) => p === key || p.startsWith(`${key}.`) || p.startsWith(`${key}[`))) {
+    // Named as the key of an issue, or in its text (a cross-field issue keyed on its counterpart:
+    // removing `inference` leaves "inferenceApiKey: set, but inference.provider is none").
+    const word = new RegExp(`(^|[^A-Za-z])${key}([^A-Za-z]|$)`);
+    if (!named.some((i) => i.path === key || i.path.startsWith(`${key}.`) || i.path.startsWith(`${key}[`) || word.test(i.message))) {
       throw new Error(`${stack} with ${JSON.stringify(m).slice(0, 300)}: the ConfigError names ${paths.join(", ")}, not ${key}`);
     }
     return "config-error";

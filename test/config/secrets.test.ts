@@ -26,6 +26,7 @@ describe("secret presence under the runtime", () => {
       backupAccessKeyId: { provided: false, encrypted: false },
       backupSecretAccessKey: { provided: false, encrypted: false },
       kubeconfig: { provided: false, encrypted: false },
+      upstreamProxyCredentials: { provided: false, encrypted: false },
     });
   });
 

@@ -64,7 +64,7 @@ describe("secrets in a stack file", () => {
   it("a secure: value inside a plain key is refused: secrets live in the secret keys", async () => {
     const expected = [
       'stack "t" has 1 configuration error:',
-      "  - registry: holds a value stored as a secret (secure:); only registryPassword, inferenceApiKey, cephUserKey, backupAccessKeyId, backupSecretAccessKey, kubeconfig are secrets, set registry in plain text",
+      "  - registry: holds a value stored as a secret (secure:); only registryPassword, inferenceApiKey, cephUserKey, backupAccessKeyId, backupSecretAccessKey, kubeconfig, upstreamProxyCredentials are secrets, set registry in plain text",
       FOOTER,
     ].join("\n");
     expect(planMessage(`${DEV}  agent-platform:registry:\n    username:\n      secure: v1:CCCC\n`)).toBe(expected);

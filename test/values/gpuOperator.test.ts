@@ -18,7 +18,7 @@ describe("gpuOperatorValues", () => {
       { enabled: true },
       { enabled: false },
       { image: "gpu-operator", repository: "nvcr.io/nvidia", runtimeClass: "nvidia", version: "v26.7.0" },
-      { image: "k8s-device-plugin", repository: "nvcr.io/nvidia", version: "v0.20.0" },
+      { enabled: true, image: "k8s-device-plugin", repository: "nvcr.io/nvidia", version: "v0.20.0" },
     ]);
     expect(v["node-feature-discovery"]).toEqual({ image: { repository: "registry.k8s.io/nfd/node-feature-discovery", tag: "v0.19.0" } });
   });

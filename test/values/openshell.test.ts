@@ -42,6 +42,7 @@ describe("openshellValues", () => {
         sandboxImagePullSecrets: [],
         sandboxJwt: { signingSecretName: "openshell-jwt-keys" },
         sandboxNamespace: "openshell-sandboxes",
+        telemetryEnabled: false,
         tls: {
           certSecretName: "openshell-server-tls",
           clientCaSecretName: "openshell-server-client-ca",
@@ -50,7 +51,7 @@ describe("openshellValues", () => {
         workspaceDefaultStorageSize: "2Gi",
       },
       service: { healthPort: 8081, metricsPort: 9090, port: 8080, type: "ClusterIP" },
-      supervisor: { image: { repository: "ghcr.io/nvidia/openshell/supervisor", tag: "0.0.111" }, sideloadMethod: "init-container" },
+      supervisor: { image: { repository: "ghcr.io/nvidia/openshell/supervisor", tag: "0.0.111" }, sideloadMethod: "init-container", topology: "combined" },
       workload: { kind: "statefulset" },
     });
   });
@@ -105,7 +106,7 @@ describe("openshellValues", () => {
     );
     const m = "harbor.example.internal/mirror/ghcr.io/nvidia";
     expect(v["image"]).toEqual({ pullPolicy: "IfNotPresent", repository: `${m}/openshell/gateway`, tag: "0.0.111" });
-    expect(v["supervisor"]).toEqual({ image: { repository: `${m}/openshell/supervisor`, tag: "0.0.111" }, sideloadMethod: "image-volume" });
+    expect(v["supervisor"]).toEqual({ image: { repository: `${m}/openshell/supervisor`, tag: "0.0.111" }, sideloadMethod: "image-volume", topology: "combined" });
     expect((v["server"] as Record<string, unknown>)["sandboxImage"]).toBe(`${m}/openshell-community/sandboxes/base:8f7d0da`);
     expect(v["imagePullSecrets"]).toEqual([{ name: "platform-registry-credentials" }]);
     expect((v["server"] as Record<string, unknown>)["sandboxImagePullSecrets"]).toEqual([{ name: "platform-registry-credentials" }]);
