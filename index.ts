@@ -10,15 +10,17 @@ import { readStackSettings, resolveConfig } from "./config/load";
 import { readSecrets } from "./config/secrets";
 import { agentSandboxParts } from "./manifests/fromPlan";
 import { buildPlan } from "./plan/plan";
-import { namespaceSpecs, relaxations } from "./security/podSecurity";
-import { GATEWAY_PORT, GATEWAY_SERVICE, serverDnsNames, serverIpAddresses } from "./pki/contract";
+import { namespaceSpecs } from "./security/podSecurity";
+import { relaxations } from "./security/relaxations";
+import { serverDnsNames, serverIpAddresses } from "./pki/certificates";
+import { GATEWAY_NAME, GATEWAY_PORT } from "./values/openshell";
 import { createProvider, mirrorCredentials } from "./components/provider";
 import { Namespaces, namespacesArgs } from "./components/namespaces";
 import { Policies } from "./components/policies";
 import { AgentSandbox } from "./components/agentSandbox";
 import { Pki } from "./components/pki";
 import { Storage } from "./components/storage";
-import { hasStorage } from "./values/storage";
+import { hasStorage } from "./plan/graph";
 import { GpuOperator } from "./components/gpuOperator";
 import { Database } from "./components/database";
 import { OpenShellGateway } from "./components/openshellGateway";
@@ -43,7 +45,7 @@ export = async () => {
     namespace: ns.gateway,
     sandboxNamespace: ns.sandbox,
     ...c.pki,
-    serverDnsNames: serverDnsNames(GATEWAY_SERVICE, ns.gateway, c.pki.extraDnsNames),
+    serverDnsNames: serverDnsNames(GATEWAY_NAME, ns.gateway, c.pki.extraDnsNames),
     serverIpAddresses: serverIpAddresses(c.pki.extraIpAddresses),
     protect: plan.protection.keys,
     dependsOn: ready(ns.gateway, ns.sandbox),
@@ -77,7 +79,7 @@ export = async () => {
     tier: plan.tier, versions: plan.versions, components: plan.components,
     images: [...new Set(plan.images.flatMap((i) => i.pulls.map((p) => p.resolved)))].sort(),
     gatewayEndpoint: gateway.endpoint,
-    portForwardCommand: `kubectl port-forward svc/${GATEWAY_SERVICE} ${GATEWAY_PORT}:${GATEWAY_PORT} -n ${ns.gateway}`,
+    portForwardCommand: `kubectl port-forward svc/${GATEWAY_NAME} ${GATEWAY_PORT}:${GATEWAY_PORT} -n ${ns.gateway}`,
     caCertificate: pki.caCertificate, clientCertificate: pki.clientCertificate, clientKey: pki.clientKey,
     certificateExpiry: { ca: pki.caExpiry, server: pki.serverCertificateExpiry, client: pki.clientCertificateExpiry },
     databaseSecretName: database?.secretName ?? "",

@@ -223,6 +223,14 @@ export const MANIFESTS: Readonly<Record<ManifestId, ManifestEntry>> = {
   },
 };
 
+/** Tiers that install only a manifest whose sha256 was pinned (the one place this rule lives). */
+export const DIGEST_REQUIRED_TIERS: readonly string[] = ["prod"];
+
+/** The sha256 a manifest is checked against: the stack's setting, else the catalog's for that version. */
+export function expectedSha256(entry: ManifestEntry, version: string, overrides: Readonly<Partial<Record<ManifestId, string>>>): string | undefined {
+  return overrides[entry.id] ?? entry.sha256[version];
+}
+
 export function manifestUrl(entry: ManifestEntry, version: string): string {
   return entry.urlPattern.replace("${version}", version).replace("${asset}", entry.asset(version));
 }

@@ -7,7 +7,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Plan, ResolvedChart } from "../plan/plan";
-import type { Values } from "../values/tree";
+import type { Values } from "../lib/tree";
 
 export interface ChartCredentials {
   readonly username: string;

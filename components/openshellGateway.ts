@@ -8,9 +8,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GATEWAY_PORT, GATEWAY_RELEASE } from "../pki/contract";
 import type { Plan } from "../plan/plan";
-import { GATEWAY_SELECTOR, SANDBOX_SERVICE_ACCOUNT, UPSTREAM_PROXY_KEY, UPSTREAM_PROXY_SECRET, openshellValues } from "../values/openshell";
+import { GATEWAY_NAME, GATEWAY_PORT, GATEWAY_SELECTOR, SANDBOX_SERVICE_ACCOUNT, UPSTREAM_PROXY_KEY, UPSTREAM_PROXY_SECRET, openshellValues } from "../values/openshell";
 import { gatewayServiceMonitor } from "../values/monitoring";
 import { chartArgs, type ChartCredentials } from "./chartArgs";
 import { COMMON_LABELS } from "../values/labels";
@@ -96,7 +95,7 @@ export class OpenShellGateway extends pulumi.ComponentResource {
       );
     }
 
-    this.chart = new k8s.helm.v4.Chart(`${name}-chart`, chartArgs(plan, chart, GATEWAY_RELEASE, ns, openshellValues(plan), args.chartCredentials), {
+    this.chart = new k8s.helm.v4.Chart(`${name}-chart`, chartArgs(plan, chart, GATEWAY_NAME, ns, openshellValues(plan), args.chartCredentials), {
       parent: this,
       dependsOn: [...args.dependsOn, ...extras],
     });
@@ -105,7 +104,7 @@ export class OpenShellGateway extends pulumi.ComponentResource {
       new k8s.policy.v1.PodDisruptionBudget(
         `${name}-pdb`,
         {
-          metadata: { name: GATEWAY_RELEASE, namespace: ns, labels: { ...COMMON_LABELS } },
+          metadata: { name: GATEWAY_NAME, namespace: ns, labels: { ...COMMON_LABELS } },
           spec: { maxUnavailable: 1, selector: { matchLabels: { ...GATEWAY_SELECTOR } } },
         },
         { parent: this, dependsOn: [this.chart] },
@@ -117,7 +116,7 @@ export class OpenShellGateway extends pulumi.ComponentResource {
         dependsOn: [this.chart],
       });
     }
-    this.endpoint = `${GATEWAY_RELEASE}.${ns}.svc.cluster.local:${GATEWAY_PORT}`;
+    this.endpoint = `${GATEWAY_NAME}.${ns}.svc.cluster.local:${GATEWAY_PORT}`;
     this.registerOutputs({ endpoint: this.endpoint });
   }
 }

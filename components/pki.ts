@@ -15,7 +15,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
-import { GATEWAY_SECRETS, jwtKid, privateKeyArgs, type KeyAlgorithm } from "../pki/contract";
+import { jwtKid, privateKeyArgs, type KeyAlgorithm } from "../pki/certificates";
+import { GATEWAY_SECRETS } from "../values/openshell";
 import { COMMON_LABELS } from "../values/labels";
 
 export const PKI_TYPE = "agent-platform:platform:Pki";

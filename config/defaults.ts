@@ -1,7 +1,7 @@
 /**
- * Per-tier defaults. A stack's own settings are merged on top (objects
- * merge key by key, arrays and scalars replace), then the result is
- * validated as a whole.
+ * Per-tier defaults. A stack's own settings are merged on top (lib/tree.ts
+ * deepMerge: objects merge key by key, arrays and scalars replace), then the
+ * result is validated as a whole.
  */
 import type { Config, Tier } from "./schema";
 
@@ -171,16 +171,3 @@ export const TIER_DEFAULTS: Readonly<Record<Tier, TierDefaults>> = {
     },
   },
 };
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/** Deep merge: objects merge per key, everything else (arrays included) replaces. */
-export function deepMerge(base: unknown, override: unknown): unknown {
-  if (override === undefined) return base;
-  if (!isPlainObject(base) || !isPlainObject(override)) return override;
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(override)) out[k] = deepMerge(base[k], v);
-  return out;
-}

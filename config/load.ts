@@ -5,7 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { TIER_DEFAULTS, deepMerge } from "./defaults";
+import { deepMerge } from "../lib/tree";
+import { TIER_DEFAULTS } from "./defaults";
 import { ConfigError, editDistance, fromZodIssues, formatPath, type ConfigIssue } from "./errors";
 import { crossFieldIssues, secretIssues, type ParsedSections, type Section } from "./rules";
 import { CONFIG_KEYS, ConfigSchema, REQUIRED_KEYS, TIERS, type Config, type Tier } from "./schema";

@@ -8,12 +8,13 @@
  * not parse can never reach a rule. One bad section hides only the rules that
  * read it; every other rule still reports.
  */
-import { CHARTS, DRIVER_NODE_OS_TAGS, IMAGES, RELEASES } from "../catalog/artifacts";
+import { CHARTS, DIGEST_REQUIRED_TIERS, DRIVER_NODE_OS_TAGS, IMAGES, RELEASES, expectedSha256 } from "../catalog/artifacts";
 import { selectArtifacts, selectManifests, type Switches } from "../catalog/selection";
 import { AGENT_SANDBOX_NAMESPACE } from "../manifests/agentSandbox";
 import { compareSemver, kubernetesAtLeast, parseSemver } from "../catalog/versions";
 import { parseImageRef } from "../registry/imageRef";
-import { checkLocation } from "../registry/resolver";
+import { definedClasses } from "../plan/plan";
+import { chartMapping, chartSourceHost, checkLocation } from "../registry/resolver";
 import { formatPath, type ConfigIssue } from "./errors";
 import type { Config } from "./schema";
 import type { SecretKey, SecretPresenceMap } from "./secrets";
@@ -78,19 +79,13 @@ const setWith = (key: SecretKey) => `set it with \`pulumi config set --secret ${
 /** A secret the configuration needs and the stack has not set. */
 const missing = (key: SecretKey, why: string): ConfigIssue => ({ path: key, message: `required ${why}; ${setWith(key)}`, missingSecret: key });
 
-/** Source hosts the stack pulls images and (default-mapped) charts from. */
+/** Source hosts the stack pulls images and (default-mapped) charts from: what a perRegistry mirror must map. */
 export function sourceHosts(c: Pick<Config, "registry"> & Switches): string[] {
   const sel = selectArtifacts(c);
   const hosts = new Set<string>();
   for (const img of sel.valueImages) hosts.add(parseImageRef(img.repository).registry);
-  const explicit = new Set(Object.keys(c.registry.chartRepositories).map((k) => k.replace(/\/+$/, "")));
   for (const chart of sel.charts) {
-    const src = chart.source;
-    if (src.kind === "http") {
-      if (!explicit.has(src.repo)) hosts.add(new URL(src.repo).host);
-    } else if (![...explicit].some((k) => src.url === k || src.url.startsWith(`${k}/`))) {
-      hosts.add(src.url.slice("oci://".length).split("/")[0]!);
-    }
+    if (chartMapping(chart.source, c.registry.chartRepositories) === undefined) hosts.add(chartSourceHost(chart.source));
   }
   return [...hosts].sort();
 }
@@ -416,12 +411,12 @@ const GATEWAY_RULES: readonly Rule[] = [
       return out;
     },
   ),
-  // prod installs only what was verified: the manifest digest is mandatory.
+  // prod installs only what was verified: the manifest digest is mandatory (manifests/load.ts then checks it).
   rule(["tier", "catalog", "agentSandbox"], (c) => {
-      if (c.tier !== "prod") return [];
+      if (!DIGEST_REQUIRED_TIERS.includes(c.tier)) return [];
       const version = c.catalog.versions.agentSandbox ?? RELEASES.agentSandbox.version;
       return selectManifests(c)
-        .filter((m) => c.catalog.manifestSha256[m.id] === undefined && m.sha256[version] === undefined)
+        .filter((m) => expectedSha256(m, version, c.catalog.manifestSha256) === undefined)
         .map((m) =>
           issue(
             ["catalog", "manifestSha256", m.id],
@@ -431,12 +426,6 @@ const GATEWAY_RULES: readonly Rule[] = [
     },
   ),
 ];
-
-/** The StorageClasses a stack defines, by name. */
-export function definedClasses(c: Pick<Config, "storage">): string[] {
-  const s = c.storage;
-  return [...(s.cephfs.mode !== "none" ? [s.cephfs.className] : []), ...(s.nfs.enabled ? [s.nfs.className] : [])];
-}
 
 const STORAGE_RULES: readonly Rule[] = [
   rule(["storage"], (c) => {

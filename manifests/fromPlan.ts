@@ -13,7 +13,6 @@ export async function agentSandboxParts(plan: Plan, reader: ManifestReader = DEF
       id: manifest.id,
       location: manifest.location,
       ...(manifest.sha256 !== undefined ? { sha256: manifest.sha256 } : {}),
-      requireDigest: plan.tier === "prod",
       digestKey: `catalog.manifestSha256["${manifest.id}"]`,
     },
     reader,

@@ -38,10 +38,8 @@ export interface LoadRequest {
   /** Manifest id, for messages. */
   readonly id: string;
   readonly location: ManifestLocation;
-  /** Expected sha256 (hex); verified when set. */
+  /** Expected sha256 (hex); verified when set (the configuration rules decide where it must be). */
   readonly sha256?: string;
-  /** The tier demands a digest (prod). */
-  readonly requireDigest: boolean;
   /** Config path that holds the digest, for messages. */
   readonly digestKey: string;
 }
@@ -52,12 +50,6 @@ function where(loc: ManifestLocation): string {
 
 /** Loads and verifies a manifest; every failure names the manifest, the location and the fix. */
 export async function loadManifest(req: LoadRequest, reader: ManifestReader = DEFAULT_READER): Promise<string> {
-  if (req.requireDigest && req.sha256 === undefined) {
-    throw new ManifestError(
-      `manifest "${req.id}" has no expected sha256, and this tier requires one: ` +
-        `set ${req.digestKey} to the sha256 of ${where(req.location)} (sha256sum of the file you mirrored)`,
-    );
-  }
   let bytes: Uint8Array;
   try {
     bytes = req.location.kind === "url" ? await reader.readUrl(req.location.url) : await reader.readFile(req.location.path);

@@ -4,8 +4,10 @@
  * registered resources). Used by `npm run plan` for the install order and by
  * the benchmark for the critical path.
  */
-import { hasStorage } from "../values/storage";
 import type { Plan } from "./plan";
+
+/** The stack defines a class (and maybe installs a CSI driver); otherwise it uses the cluster's classes. */
+export const hasStorage = (plan: Plan): boolean => plan.storageClasses.length > 0;
 
 export type ComponentId = "namespaces" | "policies" | "agent-sandbox" | "pki" | "storage" | "gpu-operator" | "database" | "gateway";
 

@@ -9,6 +9,7 @@ import {
   CHARTS,
   CLOUDNATIVEPG_PAIRS,
   RELEASES,
+  expectedSha256,
   manifestUrl,
   type ChartId,
   type ImageBinding,
@@ -113,9 +114,17 @@ export interface Plan {
   readonly chartImages: readonly ResolvedImage[];
   /** Secret settings the graph reads (as secret Outputs). */
   readonly secrets: readonly SecretKey[];
+  /** StorageClasses the stack defines (none: it uses the cluster's). */
+  readonly storageClasses: readonly string[];
   /** What is protected from deletion and replacement (state/protection.ts). */
   readonly protection: ProtectionPlan;
   readonly config: Config;
+}
+
+/** The StorageClasses a stack defines, by name. */
+export function definedClasses(c: Pick<Config, "storage">): string[] {
+  const s = c.storage;
+  return [...(s.cephfs.mode !== "none" ? [s.cephfs.className] : []), ...(s.nfs.enabled ? [s.nfs.className] : [])];
 }
 
 export function registrySettings(c: Config): RegistrySettings {
@@ -201,7 +210,7 @@ export function buildPlan(stack: string, c: Config, provided: SecretPresenceMap)
     const version = versions[entry.release];
     const asset = entry.asset(version);
     const sourceUrl = manifestUrl(entry, version);
-    const sha256 = c.catalog.manifestSha256[entry.id] ?? entry.sha256[version];
+    const sha256 = expectedSha256(entry, version, c.catalog.manifestSha256);
     return {
       id: entry.id,
       version,
@@ -252,6 +261,7 @@ export function buildPlan(stack: string, c: Config, provided: SecretPresenceMap)
     images,
     chartImages,
     secrets: neededSecrets(c, provided),
+    storageClasses: definedClasses(c),
     protection: protectionPlan(c.protection.enabled, { gateway: gatewayNs, sandbox: sandboxNs }),
     config: c,
   };

@@ -135,6 +135,19 @@ function chartAt(target: string, name: string, plainHttp: boolean): ChartLocatio
   return { chart: name, repo: stripSlash(target), plainHttp: false };
 }
 
+/** The `chartRepositories` entry that maps a chart (the longest OCI prefix wins), if any. */
+export function chartMapping(source: ChartSource, chartRepositories: Readonly<Record<string, string>>): { readonly key: string; readonly target: string } | undefined {
+  const explicit = Object.entries(chartRepositories).map(([k, v]) => ({ key: stripSlash(k), target: v }));
+  if (source.kind === "http") return explicit.find((e) => e.key === stripSlash(source.repo));
+  const url = stripSlash(source.url);
+  return explicit.filter((e) => e.key.startsWith("oci://") && (url === e.key || url.startsWith(`${e.key}/`))).sort((a, b) => b.key.length - a.key.length)[0];
+}
+
+/** The registry a chart is pulled from under the default rule (no `chartRepositories` entry): its source host. */
+export function chartSourceHost(source: ChartSource): string {
+  return source.kind === "http" ? parseHttp(source.repo).host : parseOci(stripSlash(source.url)).host;
+}
+
 /**
  * Resolves where a chart is pulled from. Mirrored: an explicit
  * `chartRepositories` entry wins; otherwise the chart lives in the mirror
@@ -146,22 +159,18 @@ export function resolveChart(source: ChartSource, settings: RegistrySettings): C
       ? { chart: source.url, plainHttp: false }
       : { chart: source.name, repo: source.repo, plainHttp: false };
   }
-  const explicit = Object.entries(settings.chartRepositories).map(([k, v]) => [stripSlash(k), v] as const);
+  const hit = chartMapping(source, settings.chartRepositories);
   if (source.kind === "http") {
-    const hit = explicit.find(([k]) => k === stripSlash(source.repo));
-    if (hit !== undefined) return chartAt(hit[1], source.name, settings.plainHttp);
+    if (hit !== undefined) return chartAt(hit.target, source.name, settings.plainHttp);
     const { host, path } = parseHttp(source.repo);
     const loc = mirrorLocation(host, joinPath(path, source.name), settings);
     return { chart: `oci://${loc.registry}/${loc.repository}`, plainHttp: settings.plainHttp };
   }
   const url = stripSlash(source.url);
-  const prefixHit = explicit
-    .filter(([k]) => k.startsWith("oci://") && (url === k || url.startsWith(`${k}/`)))
-    .sort((a, b) => b[0].length - a[0].length)[0];
-  if (prefixHit !== undefined) {
-    const remainder = url.slice(prefixHit[0].length).replace(/^\//, "");
+  if (hit !== undefined) {
+    const remainder = url.slice(hit.key.length).replace(/^\//, "");
     const lastSlash = remainder.lastIndexOf("/");
-    const target = lastSlash < 0 ? prefixHit[1] : `${stripSlash(prefixHit[1])}/${remainder.slice(0, lastSlash)}`;
+    const target = lastSlash < 0 ? hit.target : `${stripSlash(hit.target)}/${remainder.slice(0, lastSlash)}`;
     return chartAt(target, lastSlash < 0 ? remainder : remainder.slice(lastSlash + 1), settings.plainHttp);
   }
   const { host, path } = parseOci(url);

@@ -7,7 +7,7 @@
  */
 import { stringify } from "yaml";
 import type { Plan } from "../plan/plan";
-import { sortKeys, type Json } from "../values/tree";
+import { sortKeys, type Json } from "../lib/tree";
 
 export const EGRESS_CONFIGMAP = "openshell-egress-policy";
 export const EGRESS_KEY = "policy.yaml";

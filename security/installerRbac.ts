@@ -4,6 +4,7 @@
  * charts render. docs/installer-rbac.yaml is generated from it; a test checks
  * it covers every kind the graph registers.
  */
+import { PART_OF } from "../values/labels";
 import { stringify } from "yaml";
 
 export interface RbacRule {
@@ -62,7 +63,7 @@ export function installerRbacYaml(): string {
   const role = {
     apiVersion: "rbac.authorization.k8s.io/v1",
     kind: "ClusterRole",
-    metadata: { name: "agent-platform-installer", labels: { "app.kubernetes.io/part-of": "agent-platform" } },
+    metadata: { name: "agent-platform-installer", labels: { ...PART_OF } },
     rules: installerRules(),
   };
   const binding = {

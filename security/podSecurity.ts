@@ -4,7 +4,6 @@
  * pinned to the cluster's minor, and every relaxation named.
  */
 import { parseKubernetesVersion } from "../catalog/versions";
-import { ANY_ADDRESS } from "../config/rules";
 import type { Plan } from "../plan/plan";
 
 export type PsaLevel = "privileged" | "baseline" | "restricted";
@@ -72,25 +71,6 @@ export function podSecurityLabels(role: NamespaceRole, profile: "relaxed" | "str
     // OpenShift rewrites PSA labels from SCCs unless told not to; these are deliberate.
     ...(openshift ? { "security.openshift.io/scc.podSecurityLabelSync": "false" } : {}),
   };
-}
-
-/** Human-readable relaxations in force, printed as warnings on every run. */
-export function relaxations(plan: Plan): string[] {
-  const out: string[] = [];
-  const c = plan.config;
-  if (c.policies.profile === "relaxed") {
-    for (const r of namespaceRoles(plan).filter((x) => x.needs === "restricted")) {
-      out.push(`namespace ${r.namespace}: Pod Security enforced at baseline, not restricted (policies.profile: relaxed)`);
-    }
-  }
-  const any = c.policies.apiServer.cidrs.filter((cidr) => ANY_ADDRESS.includes(cidr));
-  if (any.length > 0) out.push(`API-server egress is allowed to any address (policies.apiServer.cidrs: ${any.join(", ")})`);
-  if (plan.namespaces.sandbox === plan.namespaces.gateway) out.push(`namespace ${plan.namespaces.gateway}: sandboxes share the gateway namespace, which runs at privileged`);
-  if (c.gateway.allowUnauthenticatedUsers) out.push("the gateway accepts users without an OIDC token (gateway.allowUnauthenticatedUsers)");
-  if (c.gateway.telemetry) {
-    out.push(`the gateway and every sandbox send telemetry to NVIDIA (gateway.telemetry)${plan.registry.mode === "mirrored" ? ", from a mirrored stack" : ""}`);
-  }
-  return out;
 }
 
 /** Every namespace the graph owns with its labels, in creation order. */

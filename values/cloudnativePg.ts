@@ -6,7 +6,8 @@
  */
 import type { Plan } from "../plan/plan";
 import { chartImageValues, resolvedImage } from "./images";
-import { mergeValues, sortKeys, type Json, type Values } from "./tree";
+import { PART_OF } from "./labels";
+import { mergeValues, sortKeys, type Json, type Values } from "../lib/tree";
 
 export const CLUSTER_API = "postgresql.cnpg.io/v1";
 export const DATABASE_NAME = "openshell";
@@ -32,7 +33,8 @@ export function cloudnativePgValues(plan: Plan): Values {
   );
 }
 
-const LABELS = { "app.kubernetes.io/part-of": "agent-platform", "app.kubernetes.io/component": "database" };
+/** Labels of the Cluster and its backups; CloudNativePG copies them to the objects it makes, so no managed-by. */
+const LABELS = { ...PART_OF, "app.kubernetes.io/component": "database" };
 
 export function clusterManifest(plan: Plan): Values {
   const d = plan.config.database;

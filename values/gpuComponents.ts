@@ -6,7 +6,7 @@
  * tree decides which GPU images the inventory lists (catalog/selection.ts).
  */
 import type { Config } from "../config/schema";
-import type { Values } from "./tree";
+import type { Values } from "../lib/tree";
 
 export function gpuComponentValues(g: Config["gpu"]): Values {
   const sandbox = g.sandboxWorkloads;

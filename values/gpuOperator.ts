@@ -9,7 +9,7 @@ import type { ImageBinding } from "../catalog/artifacts";
 import type { Plan } from "../plan/plan";
 import { gpuComponentValues } from "./gpuComponents";
 import { chartImageValues } from "./images";
-import { mergeValues, setPath, sortKeys, type Values } from "./tree";
+import { mergeValues, setPath, sortKeys, type Values } from "../lib/tree";
 
 /** The device-plugin config ConfigMap and the key that holds the time-slicing profile. */
 export const TIME_SLICING_CONFIGMAP = "gpu-time-slicing";

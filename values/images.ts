@@ -6,7 +6,7 @@
 import type { ChartId } from "../catalog/artifacts";
 import type { ResolvedImage } from "../plan/plan";
 import { formatImageRef, imageName, tagForValues } from "../registry/imageRef";
-import { setPath, type Values } from "./tree";
+import { setPath, type Values } from "../lib/tree";
 
 export function chartImageValues(images: readonly ResolvedImage[], chart: ChartId): Values {
   const values: Values = {};

@@ -1,5 +1,8 @@
+/** The label every object of the platform carries, the graph's and the operators' alike. */
+export const PART_OF = { "app.kubernetes.io/part-of": "agent-platform" } as const;
+
 /** Labels on every object the graph creates itself (chart objects carry their charts' labels). */
 export const COMMON_LABELS = {
   "app.kubernetes.io/managed-by": "pulumi",
-  "app.kubernetes.io/part-of": "agent-platform",
+  ...PART_OF,
 } as const;

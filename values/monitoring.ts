@@ -5,10 +5,11 @@
  * and, through chart values, the CNPG operator and the DCGM exporter.
  */
 import type { Plan } from "../plan/plan";
+import { PART_OF } from "./labels";
 import { GATEWAY_SELECTOR } from "./openshell";
-import type { Values } from "./tree";
+import type { Values } from "../lib/tree";
 
-const labels = (plan: Plan) => ({ "app.kubernetes.io/part-of": "agent-platform", ...plan.config.observability.monitorLabels });
+const labels = (plan: Plan) => ({ ...PART_OF, ...plan.config.observability.monitorLabels });
 
 export function gatewayServiceMonitor(plan: Plan): Values {
   return {

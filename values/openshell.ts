@@ -4,10 +4,26 @@
  * Secrets the Pki, Database and gateway components create.
  */
 import { kubernetesAtLeast } from "../catalog/versions";
-import { GATEWAY_PORT, GATEWAY_RELEASE, GATEWAY_SECRETS } from "../pki/contract";
 import type { Plan } from "../plan/plan";
 import { chartImageValues } from "./images";
-import { mergeValues, sortKeys, type Json, type Values } from "./tree";
+import { mergeValues, sortKeys, type Json, type Values } from "../lib/tree";
+
+/**
+ * The gateway's Helm release name. It contains "openshell", so the chart's
+ * fullname is the same, and so is the gateway Service's name.
+ */
+export const GATEWAY_NAME = "openshell";
+/** The gateway Service's gRPC port. */
+export const GATEWAY_PORT = 8080;
+
+/** Secret names: the chart's `server.tls.*` defaults, `<fullname>-jwt-keys`, and our KEK Secret. */
+export const GATEWAY_SECRETS = {
+  serverTls: "openshell-server-tls",
+  clientCa: "openshell-server-client-ca",
+  clientTls: "openshell-client-tls",
+  jwt: "openshell-jwt-keys",
+  kek: "openshell-credential-storage-key-encryption-key",
+} as const;
 
 export type SideloadMethod = "image-volume" | "init-container";
 
@@ -24,9 +40,9 @@ export function sideloadMethod(kubernetesVersion: string, imageVolumeGate: boole
   return "init-container";
 }
 
-/** The chart's selector labels for the gateway pods (release "openshell", name "openshell"). */
+/** The chart's selector labels for the gateway pods (release and name "openshell"). */
 export const GATEWAY_SELECTOR = {
-  "app.kubernetes.io/instance": GATEWAY_RELEASE,
+  "app.kubernetes.io/instance": GATEWAY_NAME,
   "app.kubernetes.io/name": "openshell",
 } as const;
 

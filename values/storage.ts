@@ -7,7 +7,7 @@
 import type { Plan } from "../plan/plan";
 import { imageName } from "../registry/imageRef";
 import { chartImageValues } from "./images";
-import { mergeValues, sortKeys, type Values } from "./tree";
+import { mergeValues, sortKeys, type Values } from "../lib/tree";
 import { COMMON_LABELS } from "./labels";
 
 export const CEPH_SECRET = "csi-cephfs-secret";
@@ -154,6 +154,3 @@ export function cephCsiValues(plan: Plan): Values {
     ),
   );
 }
-
-/** The stack defines a class (and maybe installs a CSI driver); otherwise it uses the cluster's classes. */
-export const hasStorage = (plan: Plan): boolean => storageClasses(plan).length > 0;

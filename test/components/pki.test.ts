@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { jwtKid, pemToDer, serverDnsNames } from "../../pki/contract";
+import { jwtKid, pemToDer, serverDnsNames } from "../../pki/certificates";
 import { find, type Evaluation } from "../harness/mocks";
 import { buildConfigMap, runExample, runProgram } from "../harness/program";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { TIER_DEFAULTS, deepMerge } from "../../config/defaults";
+import { TIER_DEFAULTS } from "../../config/defaults";
+import { deepMerge } from "../../lib/tree";
 import { ConfigError } from "../../config/errors";
 import { resolveConfig } from "../../config/load";
 import { NO_SECRETS, type SecretPresenceMap } from "../../config/secrets";

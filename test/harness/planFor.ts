@@ -1,5 +1,5 @@
 /** Builds a plan from partial settings for pure tests; staging/prod get an OIDC issuer and prod a manifest digest unless set. */
-import { deepMerge } from "../../config/defaults";
+import { deepMerge } from "../../lib/tree";
 import { resolveConfig } from "../../config/load";
 import { NO_SECRETS, type SecretPresenceMap } from "../../config/secrets";
 import { buildPlan, type Plan } from "../../plan/plan";

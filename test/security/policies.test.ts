@@ -287,7 +287,7 @@ describe("sandbox quota and limits", () => {
 
 describe("relaxations are named and printed", () => {
   it("dev lists each one; a strict stack with known API-server addresses has none", async () => {
-    const { relaxations } = await import("../../security/podSecurity");
+    const { relaxations } = await import("../../security/relaxations");
     expect(relaxations(planFor({ tier: "dev", kubernetesVersion: "1.34" }))).toEqual([
       "namespace agent-sandbox-system: Pod Security enforced at baseline, not restricted (policies.profile: relaxed)",
       "namespace openshell: Pod Security enforced at baseline, not restricted (policies.profile: relaxed)",

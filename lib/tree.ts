@@ -1,4 +1,9 @@
-/** Helm values trees: typed JSON, set by dotted path, keys sorted for byte-stable inputs. */
+/**
+ * JSON trees (Helm values, configuration sections, Kubernetes objects): typed
+ * JSON, set by dotted path, merged, keys sorted for byte-stable inputs. The
+ * one merge rule of the project lives here: objects merge key by key, the
+ * right side wins, lists and scalars replace, `undefined` keeps the left.
+ */
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 export type Values = { [key: string]: Json };
@@ -19,16 +24,18 @@ function isObject(v: unknown): v is Values {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** Deep merge of values trees (right wins; lists replace). */
-export function mergeValues(...trees: Values[]): Values {
-  const out: Values = {};
-  for (const t of trees) {
-    for (const [k, v] of Object.entries(t)) {
-      const prev = out[k];
-      out[k] = isObject(prev) && isObject(v) ? mergeValues(prev, v) : v;
-    }
-  }
+/** Deep merge: objects merge per key, everything else (lists included) replaces; an undefined override keeps the base. */
+export function deepMerge(base: unknown, override: unknown): unknown {
+  if (override === undefined) return base;
+  if (!isObject(base) || !isObject(override)) return override;
+  const out: Values = { ...base };
+  for (const [k, v] of Object.entries(override)) out[k] = deepMerge(base[k], v) as Json;
   return out;
+}
+
+/** Values trees merged left to right with `deepMerge`. */
+export function mergeValues(...trees: Values[]): Values {
+  return trees.reduce<Values>((acc, t) => deepMerge(acc, t) as Values, {});
 }
 
 /** Recursively sorts object keys (lists keep their order). */

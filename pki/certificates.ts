@@ -1,25 +1,10 @@
 /**
- * What the OpenShell chart expects when its PKI hook is off (helm.v4.Chart
- * never runs hooks): Secret names, types and keys, the server certificate's
- * names, and the sandbox JWT key id. Pure; the Pki component builds on it.
+ * The gateway PKI's certificate material, as OpenShell's certgen makes it
+ * (helm.v4.Chart never runs that hook): the names on the server certificate,
+ * the key algorithms, and the sandbox JWT key id. Pure; the Pki component
+ * builds on it. The Secret names the chart reads are in values/openshell.ts.
  */
 import { createHash } from "node:crypto";
-
-/** Helm release name; it contains "openshell", so the chart's fullname is the same. */
-export const GATEWAY_RELEASE = "openshell";
-/** The gateway Service (named after the fullname) and its gRPC port. */
-export const GATEWAY_SERVICE = "openshell";
-export const GATEWAY_PORT = 8080;
-
-/** Secret names: the chart's `server.tls.*` defaults, `<fullname>-jwt-keys`, and our KEK Secret. */
-export const GATEWAY_SECRETS = {
-  serverTls: "openshell-server-tls",
-  clientCa: "openshell-server-client-ca",
-  clientTls: "openshell-client-tls",
-  jwt: "openshell-jwt-keys",
-  kek: "openshell-credential-storage-key-encryption-key",
-} as const;
-
 
 /** The service in every form a client inside or outside the cluster uses, plus localhost for port-forwards. */
 export function serverDnsNames(service: string, namespace: string, extra: readonly string[]): string[] {
