@@ -6,23 +6,32 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Plan } from "../plan/plan";
-import { backupSecretName, clusterManifest, cloudnativePgValues, scheduledBackupManifest } from "../values/cloudnativePg";
-import { postgresPodMonitor } from "../values/monitoring";
-import { databaseSecretName } from "../values/openshell";
-import { chartArgs, type ChartCredentials } from "./chartArgs";
+import type { Values } from "../lib/tree";
 import { COMMON_LABELS } from "../values/labels";
 
 export const DATABASE_TYPE = "agent-platform:platform:Database";
 
 export interface DatabaseArgs {
-  readonly plan: Plan;
-  readonly chartCredentials?: ChartCredentials;
-  /** Backup store credentials (secret Outputs), when backups are on. */
-  readonly backupCredentials?: { readonly accessKeyId: pulumi.Input<string>; readonly secretAccessKey: pulumi.Input<string> };
+  readonly operator: k8s.helm.v4.ChartArgs;
+  /** The `Cluster` custom resource (values/cloudnativePg.ts). */
+  readonly cluster: Values;
+  /** `protect` on the Cluster (state/protection.ts). */
+  readonly protect: boolean;
+  /** Backups: the credentials Secret the Cluster references, and the schedule. */
+  readonly backup?: {
+    readonly secret: { readonly name: string; readonly namespace: string };
+    /** Secret Outputs. */
+    readonly accessKeyId: pulumi.Input<string>;
+    readonly secretAccessKey: pulumi.Input<string>;
+    readonly schedule: Values;
+  };
+  /** The Postgres PodMonitor, when the Prometheus Operator runs. */
+  readonly podMonitor?: Values;
+  /** The operator-generated Secret (key `uri`) the gateway reads. */
+  readonly secretName: string;
   /** The operator namespace and its pull Secret. */
   readonly operatorDependsOn: readonly pulumi.Resource[];
-  /** The gateway namespace and its pull Secret. */
+  /** The gateway namespace, its pull Secret, and the storage classes. */
   readonly clusterDependsOn: readonly pulumi.Resource[];
 }
 
@@ -34,57 +43,38 @@ export class Database extends pulumi.ComponentResource {
 
   constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super(DATABASE_TYPE, name, {}, opts);
-    const { plan } = args;
-    const chart = plan.charts.find((c) => c.id === "cloudnativePg");
-    const namespace = plan.namespaces.cloudnativePg;
-    if (chart === undefined || namespace === undefined) throw new Error("Database needs a plan with CloudNativePG selected");
-
-    this.operator = new k8s.helm.v4.Chart(
-      `${name}-operator`,
-      chartArgs(plan, chart, "cnpg", namespace, cloudnativePgValues(plan), args.chartCredentials),
-      { parent: this, dependsOn: [...args.operatorDependsOn] },
-    );
+    this.operator = new k8s.helm.v4.Chart(`${name}-operator`, args.operator, { parent: this, dependsOn: [...args.operatorDependsOn] });
 
     const clusterDeps: pulumi.Resource[] = [this.operator, ...args.clusterDependsOn];
-    const d = plan.config.database;
-    if (d.backup.enabled) {
-      if (args.backupCredentials === undefined) throw new Error("backups are on but no backup credentials were given");
+    const b = args.backup;
+    if (b !== undefined) {
       clusterDeps.push(
         new k8s.core.v1.Secret(
           `${name}-backup-credentials`,
           {
-            metadata: { name: backupSecretName(plan), namespace: plan.namespaces.gateway, labels: { ...COMMON_LABELS } },
+            metadata: { name: b.secret.name, namespace: b.secret.namespace, labels: { ...COMMON_LABELS } },
             type: "Opaque",
-            stringData: {
-              ACCESS_KEY_ID: pulumi.secret(args.backupCredentials.accessKeyId),
-              ACCESS_SECRET_KEY: pulumi.secret(args.backupCredentials.secretAccessKey),
-            },
+            stringData: { ACCESS_KEY_ID: pulumi.secret(b.accessKeyId), ACCESS_SECRET_KEY: pulumi.secret(b.secretAccessKey) },
           },
           { parent: this, dependsOn: [...args.clusterDependsOn] },
         ),
       );
     }
 
-    // Waits for the operator chart (Deployment ready = webhook served); protected in staging and prod.
-    this.cluster = new k8s.apiextensions.CustomResource(`${name}-cluster`, clusterManifest(plan) as k8s.apiextensions.CustomResourceArgs, {
+    // Waits for the operator chart (Deployment ready = webhook served).
+    this.cluster = new k8s.apiextensions.CustomResource(`${name}-cluster`, args.cluster as k8s.apiextensions.CustomResourceArgs, {
       parent: this,
       dependsOn: clusterDeps,
-      protect: plan.protection.database,
+      protect: args.protect,
       customTimeouts: { create: "20m", update: "20m" },
     });
-    if (d.backup.enabled) {
-      new k8s.apiextensions.CustomResource(`${name}-backup-schedule`, scheduledBackupManifest(plan) as k8s.apiextensions.CustomResourceArgs, {
-        parent: this,
-        dependsOn: [this.cluster],
-      });
+    if (b !== undefined) {
+      new k8s.apiextensions.CustomResource(`${name}-backup-schedule`, b.schedule as k8s.apiextensions.CustomResourceArgs, { parent: this, dependsOn: [this.cluster] });
     }
-    if (plan.config.observability.prometheusOperator) {
-      new k8s.apiextensions.CustomResource(`${name}-pod-monitor`, postgresPodMonitor(plan) as k8s.apiextensions.CustomResourceArgs, {
-        parent: this,
-        dependsOn: [this.cluster],
-      });
+    if (args.podMonitor !== undefined) {
+      new k8s.apiextensions.CustomResource(`${name}-pod-monitor`, args.podMonitor as k8s.apiextensions.CustomResourceArgs, { parent: this, dependsOn: [this.cluster] });
     }
-    this.secretName = databaseSecretName(plan)!;
+    this.secretName = args.secretName;
     this.registerOutputs({ secretName: this.secretName });
   }
 }

@@ -6,17 +6,17 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Plan } from "../plan/plan";
-import { TIME_SLICING_CONFIGMAP, TIME_SLICING_KEY, gpuOperatorValues, timeSlicingConfig, timeSlicingOn } from "../values/gpuOperator";
-import { chartArgs, type ChartCredentials } from "./chartArgs";
-import { retainCustomResourceDefinitions } from "./transforms";
 import { COMMON_LABELS } from "../values/labels";
+import { retainCustomResourceDefinitions } from "./transforms";
 
 export const GPU_OPERATOR_TYPE = "agent-platform:platform:GpuOperator";
 
 export interface GpuOperatorArgs {
-  readonly plan: Plan;
-  readonly chartCredentials?: ChartCredentials;
+  readonly chart: k8s.helm.v4.ChartArgs;
+  /** The device-plugin ConfigMap of a time-slicing profile, made before the chart. */
+  readonly timeSlicing?: { readonly name: string; readonly namespace: string; readonly data: Readonly<Record<string, string>> };
+  /** Keep the CRDs the chart renders when Pulumi deletes them (a deleted CRD deletes every ClusterPolicy). */
+  readonly retainCrds: boolean;
   /** The gpu-operator namespace and its pull Secret. */
   readonly dependsOn: readonly pulumi.Resource[];
 }
@@ -26,28 +26,22 @@ export class GpuOperator extends pulumi.ComponentResource {
 
   constructor(name: string, args: GpuOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
     super(GPU_OPERATOR_TYPE, name, {}, opts);
-    const { plan } = args;
-    const chart = plan.charts.find((c) => c.id === "gpuOperator");
-    const namespace = plan.namespaces.gpuOperator;
-    if (chart === undefined || namespace === undefined) throw new Error("GpuOperator needs a plan with GPUs enabled");
     const deps: pulumi.Resource[] = [...args.dependsOn];
-    if (timeSlicingOn(plan)) {
+    const ts = args.timeSlicing;
+    if (ts !== undefined) {
       deps.push(
         new k8s.core.v1.ConfigMap(
           `${name}-time-slicing`,
-          {
-            metadata: { name: TIME_SLICING_CONFIGMAP, namespace, labels: { ...COMMON_LABELS } },
-            data: { [TIME_SLICING_KEY]: timeSlicingConfig(plan.config.gpu.timeSlicingReplicas) },
-          },
+          { metadata: { name: ts.name, namespace: ts.namespace, labels: { ...COMMON_LABELS } }, data: { ...ts.data } },
           { parent: this, dependsOn: [...args.dependsOn] },
         ),
       );
     }
-    this.chart = new k8s.helm.v4.Chart(`${name}-chart`, chartArgs(plan, chart, "gpu-operator", namespace, gpuOperatorValues(plan), args.chartCredentials), {
+    this.chart = new k8s.helm.v4.Chart(`${name}-chart`, args.chart, {
       parent: this,
       dependsOn: deps,
-      // The chart's CRDs are not marked helm.sh/resource-policy: keep; a deleted CRD deletes every ClusterPolicy.
-      ...(plan.protection.crds ? { transforms: [retainCustomResourceDefinitions] } : {}),
+      // The chart's CRDs are not marked helm.sh/resource-policy: keep.
+      ...(args.retainCrds ? { transforms: [retainCustomResourceDefinitions] } : {}),
     });
     this.registerOutputs({});
   }

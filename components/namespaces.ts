@@ -7,7 +7,6 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Plan } from "../plan/plan";
 import { dockerConfigJson } from "../registry/dockerConfig";
 import { COMMON_LABELS } from "../values/labels";
 
@@ -95,20 +94,19 @@ export class Namespaces extends pulumi.ComponentResource {
     this.registerOutputs({ namespaces: Object.keys(namespaces) });
   }
 
-  /** The resources a component writing into `ns` must wait for. */
-  public readyIn(ns: string): pulumi.Resource[] {
-    const out: pulumi.Resource[] = [];
-    if (this.namespaces[ns] !== undefined) out.push(this.namespaces[ns]);
-    if (this.pullSecrets[ns] !== undefined) out.push(this.pullSecrets[ns]);
-    return out;
+  /** What a component writing into each namespace waits for: the namespace and its pull Secret. */
+  public get dependsOnByNamespace(): Readonly<Record<string, readonly pulumi.Resource[]>> {
+    return Object.fromEntries(Object.keys(this.namespaces).map((ns) => [ns, this.dependenciesOf(ns)]));
   }
-}
 
-/** Namespaces arguments for a plan: its namespaces, the mirror credentials and CA when it has them. */
-export function namespacesArgs(plan: Plan, namespaces: readonly NamespaceSpec[], credentials?: RegistryCredentials): NamespacesArgs {
-  return {
-    namespaces,
-    ...(credentials !== undefined ? { credentials } : {}),
-    ...(plan.mirrorCaBundle !== undefined ? { mirrorCaBundle: plan.mirrorCaBundle } : {}),
-  };
+  /** What a component writing into these namespaces waits for (unknown or absent names add nothing). */
+  public dependenciesOf(...names: readonly (string | undefined)[]): pulumi.Resource[] {
+    return names.flatMap((ns) => {
+      if (ns === undefined) return [];
+      const out: pulumi.Resource[] = [];
+      if (this.namespaces[ns] !== undefined) out.push(this.namespaces[ns]);
+      if (this.pullSecrets[ns] !== undefined) out.push(this.pullSecrets[ns]);
+      return out;
+    });
+  }
 }

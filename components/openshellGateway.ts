@@ -3,16 +3,14 @@
  * diffs in preview, objects visible to policy packs; its hooks never run,
  * which is why the Pki component makes every Secret), a PodDisruptionBudget
  * when it runs more than one replica (the chart has none), the OpenShift
- * SCC grant for the sandbox service account, and the inference API key as a
- * Kubernetes Secret.
+ * SCC grant for the sandbox service account, and the inference API key and
+ * upstream proxy credentials as Kubernetes Secrets the chart is pointed at.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Plan } from "../plan/plan";
-import { GATEWAY_NAME, GATEWAY_PORT, GATEWAY_SELECTOR, SANDBOX_SERVICE_ACCOUNT, UPSTREAM_PROXY_KEY, UPSTREAM_PROXY_SECRET, openshellValues } from "../values/openshell";
-import { gatewayServiceMonitor } from "../values/monitoring";
-import { chartArgs, type ChartCredentials } from "./chartArgs";
+import type { Values } from "../lib/tree";
 import { COMMON_LABELS } from "../values/labels";
+import { GATEWAY_NAME, GATEWAY_PORT, GATEWAY_SELECTOR, SANDBOX_SERVICE_ACCOUNT, UPSTREAM_PROXY_KEY, UPSTREAM_PROXY_SECRET } from "../values/openshell";
 
 export const GATEWAY_TYPE = "agent-platform:platform:OpenShellGateway";
 
@@ -20,12 +18,21 @@ export const GATEWAY_TYPE = "agent-platform:platform:OpenShellGateway";
 export const INFERENCE_SECRET = "openshell-inference-credentials";
 
 export interface OpenShellGatewayArgs {
-  readonly plan: Plan;
-  readonly chartCredentials?: ChartCredentials;
-  /** Inference API key (secret Output), when an inference provider is configured. */
-  readonly inferenceApiKey?: pulumi.Input<string>;
-  /** user:password of the upstream proxy (secret Output), when it needs credentials. */
+  readonly chart: k8s.helm.v4.ChartArgs;
+  /** The gateway namespace. */
+  readonly namespace: string;
+  /** The namespace sandbox pods run in. */
+  readonly sandboxNamespace: string;
+  /** The inference provider, its endpoint and model, and its API key (secret Output). */
+  readonly inference?: { readonly provider: string; readonly endpoint: string; readonly model?: string; readonly apiKey: pulumi.Input<string> };
+  /** user:password of the upstream proxy (secret Output), for the Secret in the sandbox namespace. */
   readonly upstreamProxyCredentials?: pulumi.Input<string>;
+  /** Grant the sandbox service account OpenShift's privileged SCC. */
+  readonly openshiftSandboxScc: boolean;
+  /** A PodDisruptionBudget (more than one replica). */
+  readonly disruptionBudget: boolean;
+  /** The gateway ServiceMonitor, when the Prometheus Operator runs. */
+  readonly serviceMonitor?: Values;
   /** agent-sandbox CRDs and controller, PKI Secrets, the database, namespaces and pull Secrets. */
   readonly dependsOn: readonly pulumi.Resource[];
 }
@@ -37,15 +44,11 @@ export class OpenShellGateway extends pulumi.ComponentResource {
 
   constructor(name: string, args: OpenShellGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super(GATEWAY_TYPE, name, {}, opts);
-    const { plan } = args;
-    const c = plan.config;
-    const ns = plan.namespaces.gateway;
-    const chart = plan.charts.find((x) => x.id === "openshell");
-    if (chart === undefined) throw new Error("the plan has no OpenShell chart");
-
+    const ns = args.namespace;
+    const first = { parent: this, dependsOn: [...args.dependsOn] };
     const extras: pulumi.Resource[] = [];
-    if (c.inference.provider !== "none") {
-      if (args.inferenceApiKey === undefined) throw new Error(`inference provider ${c.inference.provider} needs its API key`);
+    const inf = args.inference;
+    if (inf !== undefined) {
       extras.push(
         new k8s.core.v1.Secret(
           `${name}-inference`,
@@ -53,54 +56,47 @@ export class OpenShellGateway extends pulumi.ComponentResource {
             metadata: {
               name: INFERENCE_SECRET,
               namespace: ns,
-              labels: { ...COMMON_LABELS, "openshell.platform/inference-provider": c.inference.provider },
-              annotations: {
-                "openshell.platform/endpoint": c.inference.endpoint ?? "",
-                ...(c.inference.model !== undefined ? { "openshell.platform/model": c.inference.model } : {}),
-              },
+              labels: { ...COMMON_LABELS, "openshell.platform/inference-provider": inf.provider },
+              annotations: { "openshell.platform/endpoint": inf.endpoint, ...(inf.model !== undefined ? { "openshell.platform/model": inf.model } : {}) },
             },
             type: "Opaque",
-            stringData: { "api-key": pulumi.secret(args.inferenceApiKey) },
+            stringData: { "api-key": pulumi.secret(inf.apiKey) },
           },
-          { parent: this, dependsOn: [...args.dependsOn] },
+          first,
         ),
       );
     }
-    if (plan.secrets.includes("upstreamProxyCredentials")) {
-      if (args.upstreamProxyCredentials === undefined) throw new Error("the upstream proxy needs its credentials");
+    if (args.upstreamProxyCredentials !== undefined) {
       extras.push(
         new k8s.core.v1.Secret(
           `${name}-upstream-proxy`,
           {
-            metadata: { name: UPSTREAM_PROXY_SECRET, namespace: plan.namespaces.sandbox, labels: { ...COMMON_LABELS } },
+            metadata: { name: UPSTREAM_PROXY_SECRET, namespace: args.sandboxNamespace, labels: { ...COMMON_LABELS } },
             type: "Opaque",
             stringData: { [UPSTREAM_PROXY_KEY]: pulumi.secret(args.upstreamProxyCredentials) },
           },
-          { parent: this, dependsOn: [...args.dependsOn] },
+          first,
         ),
       );
     }
-    if (c.cluster.openshift) {
+    if (args.openshiftSandboxScc) {
       // What `oc adm policy add-scc-to-user privileged -z openshell-sandbox` grants, for that account only.
       extras.push(
         new k8s.rbac.v1.RoleBinding(
           `${name}-sandbox-scc`,
           {
-            metadata: { name: "openshell-sandbox-scc-privileged", namespace: plan.namespaces.sandbox, labels: { ...COMMON_LABELS } },
+            metadata: { name: "openshell-sandbox-scc-privileged", namespace: args.sandboxNamespace, labels: { ...COMMON_LABELS } },
             roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:openshift:scc:privileged" },
-            subjects: [{ kind: "ServiceAccount", name: SANDBOX_SERVICE_ACCOUNT, namespace: plan.namespaces.sandbox }],
+            subjects: [{ kind: "ServiceAccount", name: SANDBOX_SERVICE_ACCOUNT, namespace: args.sandboxNamespace }],
           },
-          { parent: this, dependsOn: [...args.dependsOn] },
+          first,
         ),
       );
     }
 
-    this.chart = new k8s.helm.v4.Chart(`${name}-chart`, chartArgs(plan, chart, GATEWAY_NAME, ns, openshellValues(plan), args.chartCredentials), {
-      parent: this,
-      dependsOn: [...args.dependsOn, ...extras],
-    });
+    this.chart = new k8s.helm.v4.Chart(`${name}-chart`, args.chart, { parent: this, dependsOn: [...args.dependsOn, ...extras] });
 
-    if (c.gateway.replicas > 1) {
+    if (args.disruptionBudget) {
       new k8s.policy.v1.PodDisruptionBudget(
         `${name}-pdb`,
         {
@@ -110,11 +106,8 @@ export class OpenShellGateway extends pulumi.ComponentResource {
         { parent: this, dependsOn: [this.chart] },
       );
     }
-    if (plan.config.observability.prometheusOperator) {
-      new k8s.apiextensions.CustomResource(`${name}-service-monitor`, gatewayServiceMonitor(plan) as k8s.apiextensions.CustomResourceArgs, {
-        parent: this,
-        dependsOn: [this.chart],
-      });
+    if (args.serviceMonitor !== undefined) {
+      new k8s.apiextensions.CustomResource(`${name}-service-monitor`, args.serviceMonitor as k8s.apiextensions.CustomResourceArgs, { parent: this, dependsOn: [this.chart] });
     }
     this.endpoint = `${GATEWAY_NAME}.${ns}.svc.cluster.local:${GATEWAY_PORT}`;
     this.registerOutputs({ endpoint: this.endpoint });

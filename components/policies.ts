@@ -2,51 +2,42 @@
  * Per-environment policies on the namespaces the graph owns: NetworkPolicies
  * (default-deny, then named allows), the sandbox namespace's ResourceQuota
  * and LimitRange, and the OpenShell L7 egress allow-list as a ConfigMap.
+ * Every object is built by the pure modules in security/; this component
+ * only registers them, each after its namespace.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Plan } from "../plan/plan";
-import { EGRESS_CONFIGMAP, EGRESS_KEY, egressPolicyYaml } from "../security/egress";
-import { networkPolicies } from "../security/networkPolicies";
-import { sandboxLimitRange, sandboxQuota } from "../security/quota";
-import { COMMON_LABELS } from "../values/labels";
 
 export const POLICIES_TYPE = "agent-platform:platform:Policies";
 
+/** A namespaced Kubernetes object as the builders make it. */
+export interface NamespacedObject {
+  readonly metadata: { readonly name: string; readonly namespace: string };
+}
+
 export interface PoliciesArgs {
-  readonly plan: Plan;
-  /** What each namespace's objects wait for (the namespace itself). */
-  readonly readyIn: (namespace: string) => pulumi.Resource[];
+  readonly networkPolicies: readonly (NamespacedObject & k8s.networking.v1.NetworkPolicyArgs)[];
+  readonly quota: NamespacedObject & k8s.core.v1.ResourceQuotaArgs;
+  readonly limitRange: NamespacedObject & k8s.core.v1.LimitRangeArgs;
+  /** The L7 egress allow-list ConfigMap (security/egress.ts). */
+  readonly egressPolicy: NamespacedObject & k8s.core.v1.ConfigMapArgs;
+  /** What objects in each namespace wait for: the namespace (and its pull Secret). */
+  readonly dependsOnByNamespace: Readonly<Record<string, readonly pulumi.Resource[]>>;
 }
 
 export class Policies extends pulumi.ComponentResource {
   /** Everything sandboxes need in place before the gateway starts creating them. */
-  public readonly ready: readonly pulumi.Resource[];
+  public readonly dependencies: readonly pulumi.Resource[];
 
   constructor(name: string, args: PoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
     super(POLICIES_TYPE, name, {}, opts);
-    const { plan } = args;
-    const ready: pulumi.Resource[] = networkPolicies(plan).map(
-      (np) =>
-        new k8s.networking.v1.NetworkPolicy(`${name}-${np.metadata.namespace}-${np.metadata.name}`, np, {
-          parent: this,
-          dependsOn: args.readyIn(np.metadata.namespace),
-        }),
-    );
-    const sandboxDeps = args.readyIn(plan.namespaces.sandbox);
-    ready.push(
-      new k8s.core.v1.ResourceQuota(`${name}-sandbox-quota`, sandboxQuota(plan), { parent: this, dependsOn: sandboxDeps }),
-      new k8s.core.v1.LimitRange(`${name}-sandbox-limits`, sandboxLimitRange(plan), { parent: this, dependsOn: sandboxDeps }),
-      new k8s.core.v1.ConfigMap(
-        `${name}-egress`,
-        {
-          metadata: { name: EGRESS_CONFIGMAP, namespace: plan.namespaces.gateway, labels: { ...COMMON_LABELS } },
-          data: { [EGRESS_KEY]: egressPolicyYaml(plan) },
-        },
-        { parent: this, dependsOn: args.readyIn(plan.namespaces.gateway) },
-      ),
-    );
-    this.ready = ready;
+    const after = (o: NamespacedObject) => ({ parent: this, dependsOn: [...(args.dependsOnByNamespace[o.metadata.namespace] ?? [])] });
+    this.dependencies = [
+      ...args.networkPolicies.map((np) => new k8s.networking.v1.NetworkPolicy(`${name}-${np.metadata.namespace}-${np.metadata.name}`, np, after(np))),
+      new k8s.core.v1.ResourceQuota(`${name}-sandbox-quota`, args.quota, after(args.quota)),
+      new k8s.core.v1.LimitRange(`${name}-sandbox-limits`, args.limitRange, after(args.limitRange)),
+      new k8s.core.v1.ConfigMap(`${name}-egress`, args.egressPolicy, after(args.egressPolicy)),
+    ];
     this.registerOutputs({});
   }
 }

@@ -5,73 +5,62 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Plan } from "../plan/plan";
-import { CEPH_SECRET, cephCsiValues, csiDriverNfsValues, storageClasses } from "../values/storage";
-import { chartArgs, type ChartCredentials } from "./chartArgs";
 import { COMMON_LABELS } from "../values/labels";
 
 export const STORAGE_TYPE = "agent-platform:platform:Storage";
 
-
 export interface StorageArgs {
-  readonly plan: Plan;
-  readonly chartCredentials?: ChartCredentials;
-  /** The Ceph user's key (secret Output), for standalone CephFS. */
-  readonly cephUserKey?: pulumi.Input<string>;
+  /** The csi-driver-nfs chart, when the stack defines an NFS class. */
+  readonly nfs?: { readonly chart: k8s.helm.v4.ChartArgs };
+  /** The standalone ceph-csi-cephfs chart and the Ceph credentials Secret it reads. */
+  readonly cephfs?: {
+    readonly chart: k8s.helm.v4.ChartArgs;
+    readonly secret: { readonly name: string; readonly namespace: string; readonly userId: string };
+    /** The Ceph user's key (secret Output). */
+    readonly userKey: pulumi.Input<string>;
+  };
+  /** The StorageClasses the stack defines (values/storage.ts). */
+  readonly classes: readonly k8s.storage.v1.StorageClassArgs[];
   /** Namespaces (and pull Secrets) of the CSI drivers. */
   readonly dependsOn: readonly pulumi.Resource[];
 }
 
 export class Storage extends pulumi.ComponentResource {
   /** What a consumer of the classes waits for: drivers and classes. */
-  public readonly ready: readonly pulumi.Resource[];
+  public readonly dependencies: readonly pulumi.Resource[];
 
   constructor(name: string, args: StorageArgs, opts?: pulumi.ComponentResourceOptions) {
     super(STORAGE_TYPE, name, {}, opts);
-    const { plan } = args;
     const drivers: pulumi.Resource[] = [];
-    const nfsChart = plan.charts.find((c) => c.id === "csiDriverNfs");
-    if (nfsChart !== undefined) {
-      drivers.push(
-        new k8s.helm.v4.Chart(`${name}-nfs`, chartArgs(plan, nfsChart, "csi-driver-nfs", plan.namespaces.csiDriverNfs!, csiDriverNfsValues(plan), args.chartCredentials), {
-          parent: this,
-          dependsOn: [...args.dependsOn],
-        }),
-      );
-    }
-    const cephChart = plan.charts.find((c) => c.id === "cephCsiCephfs");
-    if (cephChart !== undefined) {
-      if (args.cephUserKey === undefined) throw new Error("standalone CephFS needs the Ceph user key");
-      const ns = plan.namespaces.cephCsi!;
-      const user = plan.config.storage.cephfs.userId;
-      const key = pulumi.secret(args.cephUserKey);
+    const afterNamespaces = { parent: this, dependsOn: [...args.dependsOn] };
+    if (args.nfs !== undefined) drivers.push(new k8s.helm.v4.Chart(`${name}-nfs`, args.nfs.chart, afterNamespaces));
+    if (args.cephfs !== undefined) {
+      const { secret, userKey } = args.cephfs;
+      const key = pulumi.secret(userKey);
       drivers.push(
         // adminID/adminKey provision volumes (ceph-csi 3.13); userID/userKey stage them (and are all 3.14+ reads).
         new k8s.core.v1.Secret(
           `${name}-ceph-credentials`,
           {
-            metadata: { name: CEPH_SECRET, namespace: ns, labels: { ...COMMON_LABELS } },
+            metadata: { name: secret.name, namespace: secret.namespace, labels: { ...COMMON_LABELS } },
             type: "Opaque",
-            stringData: { adminID: user, adminKey: key, userID: user, userKey: key },
+            stringData: { adminID: secret.userId, adminKey: key, userID: secret.userId, userKey: key },
           },
-          { parent: this, dependsOn: [...args.dependsOn] },
+          afterNamespaces,
         ),
-        new k8s.helm.v4.Chart(`${name}-cephfs`, chartArgs(plan, cephChart, "ceph-csi-cephfs", ns, cephCsiValues(plan), args.chartCredentials), {
-          parent: this,
-          dependsOn: [...args.dependsOn],
-        }),
+        new k8s.helm.v4.Chart(`${name}-cephfs`, args.cephfs.chart, afterNamespaces),
       );
     }
-    const classes = storageClasses(plan).map(
+    const classes = args.classes.map(
       (sc) =>
-        new k8s.storage.v1.StorageClass(`${name}-class-${sc.metadata.name}`, sc, {
+        new k8s.storage.v1.StorageClass(`${name}-class-${String((sc.metadata as { name: string }).name)}`, sc, {
           parent: this,
           dependsOn: drivers,
           // StorageClass parameters are immutable: a change replaces the class, never its volumes.
           deleteBeforeReplace: true,
         }),
     );
-    this.ready = [...drivers, ...classes];
+    this.dependencies = [...drivers, ...classes];
     this.registerOutputs({ classes: classes.map((c) => c.metadata.name) });
   }
 }

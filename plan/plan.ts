@@ -72,8 +72,6 @@ export interface ResolvedManifest {
 }
 
 export interface ProviderPlan {
-  /** Pulumi name of the provider resource. */
-  readonly name: string;
   /** Stable cluster identity: the provider is replaced only when this changes. */
   readonly clusterIdentifier: string;
   readonly context?: string;
@@ -203,7 +201,8 @@ export function buildPlan(stack: string, c: Config, provided: SecretPresenceMap)
     version: versions[entry.release],
     source: entry.source,
     location: resolveChart(entry.source, registry),
-    namespace: entry.namespace,
+    // The gateway chart goes where the stack puts the gateway; the others into their own namespaces.
+    namespace: entry.id === "openshell" ? c.gateway.namespace : entry.namespace,
   }));
 
   const manifests: ResolvedManifest[] = sel.manifests.map((entry) => {
@@ -229,7 +228,6 @@ export function buildPlan(stack: string, c: Config, provided: SecretPresenceMap)
     tier: c.tier,
     kubernetesVersion: c.kubernetesVersion,
     provider: {
-      name: "k8s",
       clusterIdentifier: c.cluster.identifier ?? stack,
       ...(c.cluster.context !== undefined ? { context: c.cluster.context } : {}),
       ...(c.cluster.kubeconfigPath !== undefined ? { kubeconfigPath: c.cluster.kubeconfigPath } : {}),

@@ -52,7 +52,7 @@ describe("dev plan", () => {
 
   it("reads no secret and targets the ambient kubeconfig", () => {
     expect(p.secrets).toEqual([]);
-    expect(p.provider).toEqual({ name: "k8s", clusterIdentifier: "dev", kubeconfigFromSecret: false });
+    expect(p.provider).toEqual({ clusterIdentifier: "dev", kubeconfigFromSecret: false });
     expect(p.pullSecretName).toBeUndefined();
   });
 });

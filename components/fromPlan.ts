@@ -1,0 +1,203 @@
+/**
+ * Component arguments from the plan: one pure function per component, each
+ * building exactly what its component consumes (chart reference and values,
+ * the objects to register, the secret Outputs it stores, what it waits
+ * for). The components themselves know neither the configuration nor the
+ * plan, so each can be built and tested on its own; index.ts composes.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { Secrets } from "../config/secrets";
+import type { Values } from "../lib/tree";
+import type { AgentSandboxParts } from "../manifests/agentSandbox";
+import type { Plan, ResolvedChart } from "../plan/plan";
+import { serverDnsNames, serverIpAddresses } from "../pki/certificates";
+import { egressPolicyYaml, EGRESS_CONFIGMAP, EGRESS_KEY } from "../security/egress";
+import { networkPolicies } from "../security/networkPolicies";
+import { namespaceSpecs } from "../security/podSecurity";
+import { sandboxLimitRange, sandboxQuota } from "../security/quota";
+import { backupSecretName, cloudnativePgValues, clusterManifest, scheduledBackupManifest } from "../values/cloudnativePg";
+import { TIME_SLICING_CONFIGMAP, TIME_SLICING_KEY, gpuOperatorValues, timeSlicingConfig, timeSlicingOn } from "../values/gpuOperator";
+import { COMMON_LABELS } from "../values/labels";
+import { gatewayServiceMonitor, postgresPodMonitor } from "../values/monitoring";
+import { GATEWAY_NAME, databaseSecretName, openshellValues } from "../values/openshell";
+import { CEPH_SECRET, cephCsiValues, csiDriverNfsValues, storageClasses } from "../values/storage";
+import type { AgentSandboxArgs } from "./agentSandbox";
+import type { DatabaseArgs } from "./database";
+import type { GpuOperatorArgs } from "./gpuOperator";
+import type { NamespacesArgs, RegistryCredentials } from "./namespaces";
+import type { OpenShellGatewayArgs } from "./openshellGateway";
+import type { PkiArgs } from "./pki";
+import type { PoliciesArgs } from "./policies";
+import type { StorageArgs } from "./storage";
+
+type Deps = readonly pulumi.Resource[];
+
+/** The Kubernetes provider: a stable cluster identity, server-side apply, the context and kubeconfig the stack names. */
+export function providerArgs(plan: Plan, secrets: Secrets): k8s.ProviderArgs {
+  const p = plan.provider;
+  const kubeconfig: pulumi.Input<string> | undefined = p.kubeconfigFromSecret ? secrets.kubeconfig : p.kubeconfigPath;
+  return {
+    clusterIdentifier: p.clusterIdentifier,
+    enableServerSideApply: true,
+    ...(p.context !== undefined ? { context: p.context } : {}),
+    ...(kubeconfig !== undefined ? { kubeconfig } : {}),
+  };
+}
+
+/** The mirror's credentials for pull Secrets and chart pulls, when the stack pulls from an authenticated mirror. */
+export function mirrorCredentials(plan: Plan, secrets: Secrets): RegistryCredentials | undefined {
+  const r = plan.config.registry;
+  if (plan.pullSecretName === undefined || r.host === undefined || r.username === undefined || secrets.registryPassword === undefined) return undefined;
+  return { host: r.host, username: r.username, password: secrets.registryPassword, secretName: plan.pullSecretName };
+}
+
+/**
+ * `helm.v4.Chart` arguments for a chart of the plan: the pinned version, the
+ * location the registry resolver chose, the mirror's credentials (a secret
+ * Output) and private CA when it has them, and the values.
+ */
+export function chartArgs(plan: Plan, secrets: Secrets, id: ResolvedChart["id"], release: string, values: Values): k8s.helm.v4.ChartArgs {
+  const chart = plan.charts.find((c) => c.id === id);
+  if (chart === undefined) throw new Error(`the plan installs no ${id} chart`);
+  const credentials = mirrorCredentials(plan, secrets);
+  const caBundle = plan.mirrorCaBundle;
+  const repositoryOpts = {
+    ...(chart.location.repo !== undefined ? { repo: chart.location.repo } : {}),
+    ...(credentials !== undefined ? { username: credentials.username, password: credentials.password } : {}),
+    ...(caBundle !== undefined ? { caFile: new pulumi.asset.StringAsset(caBundle) } : {}),
+  };
+  return {
+    chart: chart.location.chart,
+    version: chart.version,
+    name: release,
+    namespace: chart.namespace,
+    values,
+    ...(chart.location.plainHttp ? { plainHttp: true } : {}),
+    ...(Object.keys(repositoryOpts).length > 0 ? { repositoryOpts } : {}),
+  };
+}
+
+export function namespacesArgs(plan: Plan, secrets: Secrets): NamespacesArgs {
+  const credentials = mirrorCredentials(plan, secrets);
+  return {
+    namespaces: namespaceSpecs(plan),
+    ...(credentials !== undefined ? { credentials } : {}),
+    ...(plan.mirrorCaBundle !== undefined ? { mirrorCaBundle: plan.mirrorCaBundle } : {}),
+  };
+}
+
+export function policiesArgs(plan: Plan, dependsOnByNamespace: Readonly<Record<string, Deps>>): PoliciesArgs {
+  return {
+    networkPolicies: networkPolicies(plan),
+    quota: sandboxQuota(plan),
+    limitRange: sandboxLimitRange(plan),
+    egressPolicy: {
+      metadata: { name: EGRESS_CONFIGMAP, namespace: plan.namespaces.gateway, labels: { ...COMMON_LABELS } },
+      data: { [EGRESS_KEY]: egressPolicyYaml(plan) },
+    },
+    dependsOnByNamespace,
+  };
+}
+
+export function agentSandboxArgs(plan: Plan, parts: AgentSandboxParts, dependsOn: Deps): AgentSandboxArgs {
+  return { parts, dependsOn, retainCrds: plan.protection.crds };
+}
+
+export function pkiArgs(plan: Plan, dependsOn: Deps): PkiArgs {
+  const p = plan.config.pki;
+  return {
+    namespace: plan.namespaces.gateway,
+    sandboxNamespace: plan.namespaces.sandbox,
+    keyAlgorithm: p.keyAlgorithm,
+    caValidityHours: p.caValidityHours,
+    certValidityHours: p.certValidityHours,
+    earlyRenewalHours: p.earlyRenewalHours,
+    serverDnsNames: serverDnsNames(GATEWAY_NAME, plan.namespaces.gateway, p.extraDnsNames),
+    serverIpAddresses: serverIpAddresses(p.extraIpAddresses),
+    protect: plan.protection.keys,
+    rotation: { ...p.rotation },
+    dependsOn,
+  };
+}
+
+export function storageArgs(plan: Plan, secrets: Secrets, dependsOn: Deps): StorageArgs {
+  const installs = (id: ResolvedChart["id"]) => plan.charts.some((c) => c.id === id);
+  let cephfs: StorageArgs["cephfs"];
+  if (installs("cephCsiCephfs")) {
+    if (secrets.cephUserKey === undefined) throw new Error("standalone CephFS needs the Ceph user key");
+    cephfs = {
+      chart: chartArgs(plan, secrets, "cephCsiCephfs", "ceph-csi-cephfs", cephCsiValues(plan)),
+      secret: { name: CEPH_SECRET, namespace: plan.namespaces.cephCsi!, userId: plan.config.storage.cephfs.userId },
+      userKey: secrets.cephUserKey,
+    };
+  }
+  return {
+    ...(installs("csiDriverNfs") ? { nfs: { chart: chartArgs(plan, secrets, "csiDriverNfs", "csi-driver-nfs", csiDriverNfsValues(plan)) } } : {}),
+    ...(cephfs !== undefined ? { cephfs } : {}),
+    classes: storageClasses(plan),
+    dependsOn,
+  };
+}
+
+export function gpuOperatorArgs(plan: Plan, secrets: Secrets, dependsOn: Deps): GpuOperatorArgs {
+  return {
+    chart: chartArgs(plan, secrets, "gpuOperator", "gpu-operator", gpuOperatorValues(plan)),
+    ...(timeSlicingOn(plan)
+      ? { timeSlicing: { name: TIME_SLICING_CONFIGMAP, namespace: plan.namespaces.gpuOperator!, data: { [TIME_SLICING_KEY]: timeSlicingConfig(plan.config.gpu.timeSlicingReplicas) } } }
+      : {}),
+    retainCrds: plan.protection.crds,
+    dependsOn,
+  };
+}
+
+export function databaseArgs(plan: Plan, secrets: Secrets, operatorDependsOn: Deps, clusterDependsOn: Deps): DatabaseArgs {
+  const secretName = databaseSecretName(plan);
+  if (secretName === undefined) throw new Error("the plan has no Postgres database");
+  let backup: DatabaseArgs["backup"];
+  if (plan.config.database.backup.enabled) {
+    if (secrets.backupAccessKeyId === undefined || secrets.backupSecretAccessKey === undefined) throw new Error("backups are on but no backup credentials were given");
+    backup = {
+      secret: { name: backupSecretName(plan), namespace: plan.namespaces.gateway },
+      accessKeyId: secrets.backupAccessKeyId,
+      secretAccessKey: secrets.backupSecretAccessKey,
+      schedule: scheduledBackupManifest(plan),
+    };
+  }
+  return {
+    operator: chartArgs(plan, secrets, "cloudnativePg", "cnpg", cloudnativePgValues(plan)),
+    cluster: clusterManifest(plan),
+    protect: plan.protection.database,
+    ...(backup !== undefined ? { backup } : {}),
+    ...(plan.config.observability.prometheusOperator ? { podMonitor: postgresPodMonitor(plan) } : {}),
+    secretName,
+    operatorDependsOn,
+    clusterDependsOn,
+  };
+}
+
+export function gatewayArgs(plan: Plan, secrets: Secrets, dependsOn: Deps): OpenShellGatewayArgs {
+  const c = plan.config;
+  const i = c.inference;
+  let inference: OpenShellGatewayArgs["inference"];
+  if (i.provider !== "none") {
+    if (secrets.inferenceApiKey === undefined) throw new Error(`inference provider ${i.provider} needs its API key`);
+    inference = { provider: i.provider, endpoint: i.endpoint ?? "", ...(i.model !== undefined ? { model: i.model } : {}), apiKey: secrets.inferenceApiKey };
+  }
+  let upstreamProxyCredentials: pulumi.Input<string> | undefined;
+  if (plan.secrets.includes("upstreamProxyCredentials")) {
+    if (secrets.upstreamProxyCredentials === undefined) throw new Error("the upstream proxy needs its credentials");
+    upstreamProxyCredentials = secrets.upstreamProxyCredentials;
+  }
+  return {
+    chart: chartArgs(plan, secrets, "openshell", GATEWAY_NAME, openshellValues(plan)),
+    namespace: plan.namespaces.gateway,
+    sandboxNamespace: plan.namespaces.sandbox,
+    ...(inference !== undefined ? { inference } : {}),
+    ...(upstreamProxyCredentials !== undefined ? { upstreamProxyCredentials } : {}),
+    openshiftSandboxScc: c.cluster.openshift,
+    disruptionBudget: c.gateway.replicas > 1,
+    ...(c.observability.prometheusOperator ? { serviceMonitor: gatewayServiceMonitor(plan) } : {}),
+    dependsOn,
+  };
+}
