@@ -3,9 +3,12 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    // Pulumi's runtime keeps global state (mocks, config, stack resource):
-    // each test file gets its own process so one file's mocks never leak into another.
+    // Pulumi's runtime keeps global state (mocks, config, the stack resource), so evaluations run one
+    // at a time per process and each starts from a clean runtime (test/harness/mocks.ts evaluate).
+    // Files share their worker's modules (isolate: false): each example stack is evaluated once
+    // per worker and shared by every test that reads it (test/harness/program.ts runExample).
     pool: "forks",
+    isolate: false,
     testTimeout: 30000,
   },
 });

@@ -55,6 +55,7 @@ describe("kubernetesObjects", () => {
     const ev: Evaluation = {
       outputs: {},
       invokes: [],
+      warnings: [],
       resources: [
         reg("kubernetes:core/v1:Namespace", { metadata: { name: "a" } }),
         reg("kubernetes:yaml/v2:ConfigGroup", { objs: [{ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "sa" } }] }),

@@ -13,6 +13,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import type { StackConfigMap } from "./stackConfig";
 
+/** How the SDK's log writes a warning when no engine listens (log/index.js warn). */
+const LOG_WARN_PREFIX = "warning: [runtime] ";
+
 /** The property that marks a serialized secret value. */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_VAL = "1b47061264138c4ac30d75fd1eb44270";
@@ -56,6 +59,8 @@ export interface Evaluation {
   readonly invokes: readonly string[];
   /** URLs the program fetched. */
   readonly fetched?: readonly string[];
+  /** What the program logged with `pulumi.log.warn` (captured, not printed). */
+  readonly warnings: readonly string[];
 }
 
 export interface EvaluateOptions {
@@ -287,6 +292,14 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
   // HARNESS_STACK_TRACES=1 keeps the traces for debugging.
   const stackTraceLimit = Error.stackTraceLimit;
   if (process.env["HARNESS_STACK_TRACES"] !== "1") Error.stackTraceLimit = 0;
+  // Without an engine, pulumi.log.warn writes "warning: [runtime] <msg>" with console.warn: keep those for the tests.
+  const warnings: string[] = [];
+  const consoleWarn = console.warn;
+  console.warn = (...data: unknown[]) => {
+    const line = data.map(String).join(" ");
+    if (line.startsWith(LOG_WARN_PREFIX)) warnings.push(line.slice(LOG_WARN_PREFIX.length));
+    else consoleWarn(...data);
+  };
   try {
     await pulumi.runtime.runInPulumiStack(async () => {
       try {
@@ -296,11 +309,12 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
       }
       return exported;
     });
+    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   } finally {
     globalThis.fetch = realFetch;
+    console.warn = consoleWarn;
+    Error.stackTraceLimit = stackTraceLimit;
   }
-  await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
-  Error.stackTraceLimit = stackTraceLimit;
   if (unexpected.length > 0) throw new EvaluationError(new Error(`unexpected invoke ${unexpected.join(", ")}`), resources);
   if (failure !== undefined) throw new EvaluationError(failure, resources);
 
@@ -310,7 +324,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
     if (pulumi.Output.isInstance(v) && (await isSecretOutput(v as pulumi.Output<unknown>))) secretOutputs.push(k);
     outputs[k] = await resolveDeep(v);
   }
-  return { resources, outputs, secretOutputs, invokes, fetched };
+  return { resources, outputs, secretOutputs, invokes, fetched, warnings };
 }
 
 /** Resolves Outputs anywhere inside a value (stack outputs may nest them). */

@@ -1,27 +1,35 @@
 /**
  * Runs the real program (index.ts) under mocks for a stack configuration,
  * serving the test fixture in place of the agent-sandbox manifest at the
- * URL the plan resolves (upstream or the mirror's file server).
+ * URL the plan resolves (upstream or the mirror's file server). Each
+ * example stack is evaluated once per test process and shared: tests only
+ * read an evaluation.
  */
-import { vi } from "vitest";
 import { evaluate, type Evaluation } from "./mocks";
-import { SERVED, exampleConfig } from "./examples";
+import { SERVED, runExampleStack } from "./examples";
 import { buildConfigMap, type StackConfigMap } from "./stackConfig";
 
 export { FIXTURE_MANIFEST, FIXTURE_SHA256, PROD_MANIFEST_URL, UPSTREAM_MANIFEST_URL, exampleConfig } from "./examples";
 
+type Program = () => Promise<Record<string, unknown>>;
+let program: Promise<Program> | undefined;
+/** index.ts, loaded once: the program is a function of the configuration the runtime holds. */
+const loadProgram = (): Promise<Program> => (program ??= import("../../index").then((m) => m.default as Program));
+
 export async function runProgram(stack: string, config: StackConfigMap, fetches: Readonly<Record<string, string>> = SERVED): Promise<Evaluation> {
-  vi.resetModules();
-  return evaluate({
-    stack: { ...config, stack },
-    fetches,
-    program: async () => {
-      const main = (await import("../../index")).default as () => Promise<Record<string, unknown>>;
-      return main();
-    },
-  });
+  return evaluate({ stack: { ...config, stack }, fetches, program: await loadProgram() });
 }
 
-export const runExample = (stack: string) => runProgram(stack, exampleConfig(stack));
+const examples = new Map<string, Promise<Evaluation>>();
+
+/** The example stack's evaluation, computed once per process. */
+export function runExample(stack: string): Promise<Evaluation> {
+  let hit = examples.get(stack);
+  if (hit === undefined) {
+    hit = runExampleStack(stack);
+    examples.set(stack, hit);
+  }
+  return hit;
+}
 
 export { buildConfigMap };
