@@ -173,7 +173,7 @@ describe("corporate upstream proxy", () => {
       namespace: "openshell-sandboxes",
       labels: { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "agent-platform" },
     });
-    expect([secret.inputs["stringData"], secret.secretPaths]).toEqual([{ credentials: "proxyuser:fixture-proxy-pw-77" }, ["stringData"]]);
+    expect(secret.inputs["stringData"]).toEqual({ credentials: "proxyuser:fixture-proxy-pw-77" });
     const chart = find(ev, "kubernetes:helm.sh/v4:Chart", "gateway-chart");
     expect(JSON.stringify(redactSecrets(chart.rawInputs))).not.toContain("fixture-proxy-pw-77");
     expect(JSON.stringify(chart.inputs)).not.toContain("fixture-proxy-pw-77");

@@ -52,7 +52,6 @@ describe("agent-sandbox", () => {
     const pull = find(ev, "kubernetes:core/v1:Secret", "namespaces-agent-sandbox-system-pull");
     expect(find(ev, "kubernetes:yaml/v2:ConfigGroup", "agent-sandbox-controller").dependsOn).toContain(pull.urn);
     expect(pull.inputs["type"]).toBe("kubernetes.io/dockerconfigjson");
-    expect(pull.secretPaths).toEqual(["stringData"]);
     expect(JSON.parse((pull.inputs["stringData"] as Record<string, string>)[".dockerconfigjson"]!)).toEqual({
       auths: {
         "harbor.example.internal": {

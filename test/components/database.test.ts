@@ -99,7 +99,6 @@ describe("Postgres Cluster", () => {
     );
     const secret = find(ev, "kubernetes:core/v1:Secret", "database-backup-credentials");
     expect(secret.inputs["stringData"]).toEqual({ ACCESS_KEY_ID: "fixture-akid-11", ACCESS_SECRET_KEY: "fixture-sak-22" });
-    expect(secret.secretPaths).toEqual(["stringData"]);
     const spec = cluster(ev).inputs["spec"] as Record<string, unknown>;
     expect(spec["storage"]).toEqual({ size: "10Gi", storageClass: "ceph-rbd" });
     expect(spec["backup"]).toEqual({

@@ -109,7 +109,6 @@ describe("inference credentials", () => {
       type: "Opaque",
       stringData: { "api-key": EXAMPLE_SECRETS["prod"]!["inferenceApiKey"] },
     });
-    expect(secret.secretPaths).toEqual(["stringData"]);
   });
 
   it("no ConfigMap anywhere carries it", async () => {

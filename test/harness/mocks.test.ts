@@ -57,3 +57,39 @@ describe("evaluate", () => {
     );
   });
 });
+
+describe("the SDK internals the harness relies on", () => {
+  it("are all still there (an SDK upgrade that changes one is named here, with what it breaks)", async () => {
+    const { SDK_INTERNALS, checkSdkInternals } = await import("./mocks");
+    expect(Object.keys(SDK_INTERNALS)).toHaveLength(7);
+    expect(await checkSdkInternals()).toEqual([]);
+  });
+
+  it("records the options the engine sees: retainOnDelete, replacementTrigger, aliases, transforms and property dependencies", async () => {
+    const transform: pulumi.ResourceTransform = () => undefined;
+    const ev = await evaluate({
+      stack,
+      program: async () => {
+        const a = new Thing("a", { v: 1 }, { retainOnDelete: true, replacementTrigger: 3, aliases: [{ name: "old-a" }] });
+        new Thing("b", { v: a.urn }, { transforms: [transform] });
+        return {};
+      },
+    });
+    const a = find(ev, "test:index:Thing", "a");
+    const b = find(ev, "test:index:Thing", "b");
+    // The SDK fills an alias's parent with the resource's own (here the stack); state/urns.ts resolves it.
+    expect([a.retainOnDelete, a.replacementTrigger, a.aliases]).toEqual([true, 3, [{ name: "old-a", parentUrn: "urn:pulumi:dev::agent-platform::pulumi:pulumi:Stack::agent-platform-dev" }]]);
+    expect([b.transforms, b.propertyDependencies["v"]]).toEqual([[transform], [a.urn]]);
+  });
+
+  it("captures pulumi.log warnings instead of printing them", async () => {
+    const ev = await evaluate({
+      stack,
+      program: async () => {
+        await pulumi.log.warn("careful");
+        return {};
+      },
+    });
+    expect(ev.warnings).toEqual(["careful"]);
+  });
+});

@@ -8,6 +8,10 @@
  * Mocks cannot show what a real engine would plan (URN changes, diffs,
  * provider-side rendering such as helm.v4.Chart children); tests assert the
  * inputs the program passes, which are its contract.
+ *
+ * This is the one file that touches the SDK beyond its public API. What it
+ * relies on is listed in SDK_INTERNALS, and `checkSdkInternals()` (run by
+ * test/harness/mocks.test.ts) names whichever an SDK upgrade changed.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
@@ -16,9 +20,66 @@ import type { StackConfigMap } from "./stackConfig";
 /** How the SDK's log writes a warning when no engine listens (log/index.js warn). */
 const LOG_WARN_PREFIX = "warning: [runtime] ";
 
-/** The property that marks a serialized secret value. */
+/** The property that marks a serialized secret value (runtime/rpc.js specialSigKey, specialSecretSig). */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_VAL = "1b47061264138c4ac30d75fd1eb44270";
+
+/** The RegisterResourceRequest getters the recorder reads. */
+const REQUEST_GETTERS = [
+  "getType",
+  "getName",
+  "getParent",
+  "getCustom",
+  "getProvider",
+  "getDependenciesList",
+  "getPropertydependenciesMap",
+  "getProtect",
+  "getRetainondelete",
+  "getIgnorechangesList",
+  "getReplacementTrigger",
+  "getAliasesList",
+  "getObject",
+] as const;
+
+/** What the harness (and config/load.ts) rely on beyond the SDK's public API, and why. */
+export const SDK_INTERNALS: Readonly<Record<string, string>> = {
+  "runtime.getMonitor().registerResource": "patched to record every registration with its options (the mock API shows inputs only)",
+  "proto RegisterResourceRequest getters": `read from each registration: ${REQUEST_GETTERS.join(", ")}`,
+  "runtime.waitForRPCs": "awaited so every registration has reached the mock monitor before the evaluation is read",
+  "runtime/rpc specialSigKey and specialSecretSig": "recognise secret values in serialized inputs",
+  "Output.isSecret": "tells whether a stack output is secret",
+  "log.warn without an engine": `writes "${"warning: [runtime] "}<message>" with console.warn, which the harness captures`,
+  "runtime.isConfigSecret": "config/load.ts learns whether a secret setting was stored encrypted (the program refuses plain-text secrets with it)",
+};
+
+/** The internals an SDK upgrade changed, each with what broke; empty when all hold. */
+export async function checkSdkInternals(): Promise<string[]> {
+  const out: string[] = [];
+  const runtime = pulumi.runtime as unknown as Record<string, unknown>;
+  await pulumi.runtime.setMocks({ newResource: () => ({ id: undefined, state: {} }), call: () => ({}) }, "sdk-check", "sdk-check");
+  const monitor = pulumi.runtime.getMonitor() as unknown as Partial<MonitorLike> | undefined;
+  if (typeof monitor?.registerResource !== "function") out.push(`runtime.getMonitor().registerResource: ${SDK_INTERNALS["runtime.getMonitor().registerResource"]}`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const proto = (require("@pulumi/pulumi/proto/resource_pb") as { RegisterResourceRequest?: { prototype: Record<string, unknown> } }).RegisterResourceRequest;
+  const missing = REQUEST_GETTERS.filter((g) => typeof proto?.prototype[g] !== "function");
+  if (missing.length > 0) out.push(`proto RegisterResourceRequest getters: missing ${missing.join(", ")}`);
+  if (typeof runtime["waitForRPCs"] !== "function") out.push(`runtime.waitForRPCs: ${SDK_INTERNALS["runtime.waitForRPCs"]}`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const rpc = require("@pulumi/pulumi/runtime/rpc") as { specialSigKey?: string; specialSecretSig?: string };
+  if (rpc.specialSigKey !== SECRET_SIG || rpc.specialSecretSig !== SECRET_VAL) out.push(`runtime/rpc specialSigKey and specialSecretSig: changed from ${SECRET_SIG}/${SECRET_VAL}`);
+  if (!((pulumi.secret("x") as unknown as { isSecret?: unknown }).isSecret instanceof Promise)) out.push(`Output.isSecret: ${SDK_INTERNALS["Output.isSecret"]}`);
+  const lines: string[] = [];
+  const consoleWarn = console.warn;
+  console.warn = (...data: unknown[]) => void lines.push(data.map(String).join(" "));
+  try {
+    await pulumi.log.warn("probe");
+  } finally {
+    console.warn = consoleWarn;
+  }
+  if (!lines.includes(`${LOG_WARN_PREFIX}probe`)) out.push(`log.warn without an engine: printed ${JSON.stringify(lines)}, not "${LOG_WARN_PREFIX}probe"`);
+  if (typeof runtime["isConfigSecret"] !== "function") out.push(`runtime.isConfigSecret: ${SDK_INTERNALS["runtime.isConfigSecret"]}`);
+  return out;
+}
 
 export interface Registered {
   readonly type: string;
@@ -217,7 +278,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
-        const transforms = (args as { transforms?: pulumi.ResourceTransform[] }).transforms ?? [];
+        const transforms = args.transforms ?? [];
         if (transforms.length > 0) transformsByUrn.set(`${args.type}::${args.name}`, transforms);
         return {
         id: args.custom === true ? `${args.name}-id` : undefined,
