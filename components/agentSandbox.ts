@@ -25,6 +25,7 @@ export class AgentSandbox extends pulumi.ComponentResource {
 
   constructor(name: string, args: AgentSandboxArgs, opts?: pulumi.ComponentResourceOptions) {
     super(AGENT_SANDBOX_TYPE, name, {}, opts);
+    if (args.parts.crds.length === 0) throw new Error("AgentSandbox: the manifest parts hold no CustomResourceDefinition");
     this.crds = args.parts.crds.map(
       (crd) =>
         new k8s.apiextensions.v1.CustomResourceDefinition(

@@ -47,6 +47,10 @@ export class Database extends pulumi.ComponentResource {
 
     const clusterDeps: pulumi.Resource[] = [this.operator, ...args.clusterDependsOn];
     const b = args.backup;
+    const clusterNamespace = (args.cluster["metadata"] as { namespace?: string } | undefined)?.namespace;
+    if (b !== undefined && b.secret.namespace !== clusterNamespace) {
+      throw new Error(`Database: the backup credentials Secret must be in the Cluster's namespace (${String(clusterNamespace)}), not ${b.secret.namespace}`);
+    }
     if (b !== undefined) {
       clusterDeps.push(
         new k8s.core.v1.Secret(

@@ -28,6 +28,9 @@ export class GpuOperator extends pulumi.ComponentResource {
     super(GPU_OPERATOR_TYPE, name, {}, opts);
     const deps: pulumi.Resource[] = [...args.dependsOn];
     const ts = args.timeSlicing;
+    if (ts !== undefined && ts.namespace !== args.chart.namespace) {
+      throw new Error(`GpuOperator: the time-slicing ConfigMap must be in the operator's namespace (${String(args.chart.namespace)}), not ${ts.namespace}`);
+    }
     if (ts !== undefined) {
       deps.push(
         new k8s.core.v1.ConfigMap(

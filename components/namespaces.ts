@@ -52,6 +52,9 @@ export class Namespaces extends pulumi.ComponentResource {
     super(NAMESPACES_TYPE, name, {}, opts);
     const namespaces: Record<string, k8s.core.v1.Namespace> = {};
     const pullSecrets: Record<string, k8s.core.v1.Secret> = {};
+    const names = args.namespaces.map((n) => n.name);
+    const twice = names.filter((n, i) => names.indexOf(n) !== i);
+    if (twice.length > 0) throw new Error(`Namespaces: ${[...new Set(twice)].join(", ")} listed more than once`);
     const creds = args.credentials;
     const config =
       creds === undefined

@@ -48,6 +48,7 @@ export class OpenShellGateway extends pulumi.ComponentResource {
     const first = { parent: this, dependsOn: [...args.dependsOn] };
     const extras: pulumi.Resource[] = [];
     const inf = args.inference;
+    if (inf !== undefined && inf.endpoint === "") throw new Error(`OpenShellGateway: inference provider ${inf.provider} needs an endpoint`);
     if (inf !== undefined) {
       extras.push(
         new k8s.core.v1.Secret(

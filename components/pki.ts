@@ -52,6 +52,7 @@ export class Pki extends pulumi.ComponentResource {
 
   constructor(name: string, args: PkiArgs, opts?: pulumi.ComponentResourceOptions) {
     super(PKI_TYPE, name, {}, opts);
+    if (args.serverDnsNames.length === 0) throw new Error("Pki: the server certificate needs at least one DNS name");
     const child = { parent: this };
     const kept = { parent: this, protect: args.protect };
     const keyArgs = privateKeyArgs(args.keyAlgorithm);

@@ -31,7 +31,11 @@ export class Policies extends pulumi.ComponentResource {
 
   constructor(name: string, args: PoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
     super(POLICIES_TYPE, name, {}, opts);
-    const after = (o: NamespacedObject) => ({ parent: this, dependsOn: [...(args.dependsOnByNamespace[o.metadata.namespace] ?? [])] });
+    const after = (o: NamespacedObject) => {
+      const deps = args.dependsOnByNamespace[o.metadata.namespace];
+      if (deps === undefined) throw new Error(`Policies: ${o.metadata.name} is in namespace ${o.metadata.namespace}, which the graph does not own`);
+      return { parent: this, dependsOn: [...deps] };
+    };
     this.dependencies = [
       ...args.networkPolicies.map((np) => new k8s.networking.v1.NetworkPolicy(`${name}-${np.metadata.namespace}-${np.metadata.name}`, np, after(np))),
       new k8s.core.v1.ResourceQuota(`${name}-sandbox-quota`, args.quota, after(args.quota)),

@@ -36,6 +36,9 @@ export class Storage extends pulumi.ComponentResource {
     if (args.nfs !== undefined) drivers.push(new k8s.helm.v4.Chart(`${name}-nfs`, args.nfs.chart, afterNamespaces));
     if (args.cephfs !== undefined) {
       const { secret, userKey } = args.cephfs;
+      if (secret.namespace !== args.cephfs.chart.namespace) {
+        throw new Error(`Storage: the Ceph credentials Secret must be in the driver's namespace (${String(args.cephfs.chart.namespace)}), not ${secret.namespace}`);
+      }
       const key = pulumi.secret(userKey);
       drivers.push(
         // adminID/adminKey provision volumes (ceph-csi 3.13); userID/userKey stage them (and are all 3.14+ reads).

@@ -1,0 +1,253 @@
+/**
+ * Every component built on its own under the mock engine, with small
+ * arguments and no configuration or plan (the way awsx tests
+ * `new FargateService(...)`): exact children, names, parents and options,
+ * and the guard errors of arguments that cannot work.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { AgentSandbox } from "../../components/agentSandbox";
+import { Database } from "../../components/database";
+import { GpuOperator } from "../../components/gpuOperator";
+import { Namespaces } from "../../components/namespaces";
+import { OpenShellGateway } from "../../components/openshellGateway";
+import { Pki, type PkiArgs } from "../../components/pki";
+import { Policies } from "../../components/policies";
+import { Storage } from "../../components/storage";
+import { EvaluationError, find, inventoryOf, type Evaluation } from "../harness/mocks";
+import { runComponents } from "../harness/program";
+
+const chart = (name: string, namespace: string) => ({ chart: `oci://registry.example/${name}`, version: "1.0.0", name, namespace, values: { a: 1 } });
+const meta = (name: string, namespace: string) => ({ name, namespace });
+
+async function failure(build: () => void): Promise<string> {
+  const err = await runComponents(build).then(
+    () => undefined,
+    (e: unknown) => e as EvaluationError,
+  );
+  if (err === undefined) throw new Error("expected the component to refuse its arguments");
+  return err.message;
+}
+
+const names = (ev: Evaluation) => inventoryOf(ev).filter((l) => !l.startsWith("pulumi:"));
+
+describe("Namespaces", () => {
+  it("a namespace, its default service account patch, its mirror CA and pull Secret; dependencies per namespace", async () => {
+    let deps: Record<string, number> = {};
+    const ev = await runComponents(() => {
+      const n = new Namespaces("ns", {
+        namespaces: [{ name: "a", labels: { x: "1" }, retainOnDelete: true }, { name: "b", labels: {} }],
+        credentials: { host: "registry.example", username: "u", password: pulumi.secret("pw"), secretName: "pull" },
+        mirrorCaBundle: "-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----",
+      });
+      deps = Object.fromEntries(Object.entries(n.dependsOnByNamespace).map(([k, v]) => [k, v.length]));
+    });
+    expect(names(ev)).toEqual([
+      "agent-platform:platform:Namespaces ns",
+      "kubernetes:core/v1:ConfigMap ns-a-mirror-ca",
+      "kubernetes:core/v1:ConfigMap ns-b-mirror-ca",
+      "kubernetes:core/v1:Namespace ns-a",
+      "kubernetes:core/v1:Namespace ns-b",
+      "kubernetes:core/v1:Secret ns-a-pull",
+      "kubernetes:core/v1:Secret ns-b-pull",
+      "kubernetes:core/v1:ServiceAccountPatch ns-a-default-sa",
+      "kubernetes:core/v1:ServiceAccountPatch ns-b-default-sa",
+    ]);
+    expect([find(ev, "kubernetes:core/v1:Namespace", "ns-a").retainOnDelete, find(ev, "kubernetes:core/v1:Namespace", "ns-b").retainOnDelete]).toEqual([true, false]);
+    expect(deps).toEqual({ a: 2, b: 2 });
+  });
+
+  it("refuses a namespace listed twice", async () => {
+    expect(await failure(() => new Namespaces("ns", { namespaces: [{ name: "a", labels: {} }, { name: "a", labels: {} }] }))).toBe("Namespaces: a listed more than once");
+  });
+});
+
+describe("Policies", () => {
+  const objects = {
+    networkPolicies: [{ metadata: meta("default-deny", "a"), spec: { podSelector: {}, policyTypes: ["Ingress"] } }],
+    quota: { metadata: meta("q", "a"), spec: { hard: { pods: "1" } } },
+    limitRange: { metadata: meta("l", "a"), spec: { limits: [] } },
+    egressPolicy: { metadata: meta("egress", "a"), data: { "policy.yaml": "version: 1\n" } },
+  };
+
+  it("registers each object after its namespace and exposes them as its dependencies", async () => {
+    let count = 0;
+    const ev = await runComponents(() => {
+      const ns = new Namespaces("ns", { namespaces: [{ name: "a", labels: {} }] });
+      count = new Policies("pol", { ...objects, dependsOnByNamespace: ns.dependsOnByNamespace }).dependencies.length;
+    });
+    const nsUrn = find(ev, "kubernetes:core/v1:Namespace", "ns-a").urn;
+    for (const [type, name] of [
+      ["kubernetes:networking.k8s.io/v1:NetworkPolicy", "pol-a-default-deny"],
+      ["kubernetes:core/v1:ResourceQuota", "pol-sandbox-quota"],
+      ["kubernetes:core/v1:LimitRange", "pol-sandbox-limits"],
+      ["kubernetes:core/v1:ConfigMap", "pol-egress"],
+    ] as const) {
+      expect(find(ev, type, name).dependsOn).toContain(nsUrn);
+    }
+    expect(count).toBe(4);
+  });
+
+  it("refuses an object in a namespace the graph does not own", async () => {
+    expect(await failure(() => new Policies("pol", { ...objects, dependsOnByNamespace: {} }))).toBe("Policies: default-deny is in namespace a, which the graph does not own");
+  });
+});
+
+describe("AgentSandbox", () => {
+  const crd = { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: "things.example.io" }, spec: {} };
+  const deployment = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "c", namespace: "agent-sandbox-system" }, spec: {} };
+  const ns = { apiVersion: "v1", kind: "Namespace", metadata: { name: "agent-sandbox-system" } };
+
+  it("one CRD resource per CRD (retained when asked), the rest in a ConfigGroup after them", async () => {
+    const ev = await runComponents(() => {
+      new AgentSandbox("as", { parts: { namespace: ns, crds: [crd], objects: [deployment] }, dependsOn: [], retainCrds: true });
+    });
+    const c = find(ev, "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition", "as-crd-things.example.io");
+    expect([c.retainOnDelete, c.ignoreChanges]).toEqual([true, ["spec.conversion.webhook.clientConfig.caBundle"]]);
+    expect(find(ev, "kubernetes:yaml/v2:ConfigGroup", "as-controller").dependsOn).toEqual([c.urn]);
+  });
+
+  it("refuses parts without a CRD", async () => {
+    expect(await failure(() => new AgentSandbox("as", { parts: { namespace: ns, crds: [], objects: [deployment] }, dependsOn: [], retainCrds: false }))).toBe(
+      "AgentSandbox: the manifest parts hold no CustomResourceDefinition",
+    );
+  });
+});
+
+const PKI: PkiArgs = {
+  namespace: "gw",
+  sandboxNamespace: "gw",
+  keyAlgorithm: "ECDSA-P384",
+  caValidityHours: 100,
+  certValidityHours: 50,
+  earlyRenewalHours: 5,
+  serverDnsNames: ["gw.example"],
+  serverIpAddresses: [],
+  protect: false,
+  rotation: { ca: 1, jwtKey: 2, kek: 1 },
+  dependsOn: [],
+};
+
+describe("Pki", () => {
+  it("keys, CA and certificates, and one client TLS Secret when sandboxes share the gateway namespace", async () => {
+    const ev = await runComponents(() => {
+      new Pki("p", PKI);
+    });
+    expect(ev.resources.filter((r) => r.type === "kubernetes:core/v1:Secret").map((r) => r.name).sort()).toEqual(["p-client-ca", "p-client-tls", "p-jwt-keys", "p-kek", "p-server-tls"]);
+    expect(find(ev, "tls:index/privateKey:PrivateKey", "p-ca-key").inputs).toEqual({ algorithm: "ECDSA", ecdsaCurve: "P384" });
+    expect(find(ev, "tls:index/privateKey:PrivateKey", "p-jwt-key").replacementTrigger).toBe(2);
+    expect(find(ev, "tls:index/certRequest:CertRequest", "p-server-csr").inputs["dnsNames"]).toEqual(["gw.example"]);
+  });
+
+  it("refuses a server certificate without a name", async () => {
+    expect(await failure(() => new Pki("p", { ...PKI, serverDnsNames: [] }))).toBe("Pki: the server certificate needs at least one DNS name");
+  });
+});
+
+describe("Storage", () => {
+  const sc = { metadata: { name: "fast" }, provisioner: "nfs.csi.k8s.io" };
+
+  it("drivers first, then the classes, each replaced before it is recreated", async () => {
+    const ev = await runComponents(() => {
+      new Storage("st", { nfs: { chart: chart("nfs", "csi") }, classes: [sc], dependsOn: [] });
+    });
+    const klass = find(ev, "kubernetes:storage.k8s.io/v1:StorageClass", "st-class-fast");
+    expect(klass.dependsOn).toEqual([find(ev, "kubernetes:helm.sh/v4:Chart", "st-nfs").urn]);
+  });
+
+  it("refuses Ceph credentials outside the driver's namespace", async () => {
+    const cephfs = { chart: chart("ceph", "ceph-csi"), secret: { name: "s", namespace: "elsewhere", userId: "admin" }, userKey: pulumi.secret("k") };
+    expect(await failure(() => new Storage("st", { cephfs, classes: [], dependsOn: [] }))).toBe(
+      "Storage: the Ceph credentials Secret must be in the driver's namespace (ceph-csi), not elsewhere",
+    );
+  });
+});
+
+describe("GpuOperator", () => {
+  it("the time-slicing ConfigMap before the chart; the chart keeps its CRDs when asked", async () => {
+    const ev = await runComponents(() => {
+      new GpuOperator("gpu", { chart: chart("gpu-operator", "gpu"), timeSlicing: { name: "ts", namespace: "gpu", data: { any: "x" } }, retainCrds: true, dependsOn: [] });
+    });
+    const c = find(ev, "kubernetes:helm.sh/v4:Chart", "gpu-chart");
+    expect([c.dependsOn, c.transforms.length]).toEqual([[find(ev, "kubernetes:core/v1:ConfigMap", "gpu-time-slicing").urn], 1]);
+  });
+
+  it("refuses a time-slicing ConfigMap the device plugin would not see", async () => {
+    expect(await failure(() => new GpuOperator("gpu", { chart: chart("gpu-operator", "gpu"), timeSlicing: { name: "ts", namespace: "other", data: {} }, retainCrds: false, dependsOn: [] }))).toBe(
+      "GpuOperator: the time-slicing ConfigMap must be in the operator's namespace (gpu), not other",
+    );
+  });
+});
+
+describe("Database", () => {
+  const cluster = { apiVersion: "postgresql.cnpg.io/v1", kind: "Cluster", metadata: { name: "db", namespace: "gw" }, spec: { instances: 1 } };
+  const backup = (namespace: string) => ({
+    secret: { name: "db-backup", namespace },
+    accessKeyId: pulumi.secret("a"),
+    secretAccessKey: pulumi.secret("b"),
+    schedule: { apiVersion: "postgresql.cnpg.io/v1", kind: "ScheduledBackup", metadata: { name: "db-daily", namespace } },
+  });
+
+  it("the operator, the Cluster after it (protected when asked), the backup Secret and schedule", async () => {
+    const ev = await runComponents(() => {
+      new Database("db", { operator: chart("cnpg", "cnpg"), cluster, protect: true, backup: backup("gw"), secretName: "db-app", operatorDependsOn: [], clusterDependsOn: [] });
+    });
+    const c = find(ev, "kubernetes:postgresql.cnpg.io/v1:Cluster", "db-cluster");
+    expect(c.protect).toBe(true);
+    expect([...c.dependsOn].sort()).toEqual([find(ev, "kubernetes:helm.sh/v4:Chart", "db-operator").urn, find(ev, "kubernetes:core/v1:Secret", "db-backup-credentials").urn].sort());
+    expect(find(ev, "kubernetes:postgresql.cnpg.io/v1:ScheduledBackup", "db-backup-schedule").dependsOn).toEqual([c.urn]);
+  });
+
+  it("refuses backup credentials the Cluster could not read", async () => {
+    expect(await failure(() => new Database("db", { operator: chart("cnpg", "cnpg"), cluster, protect: false, backup: backup("other"), secretName: "db-app", operatorDependsOn: [], clusterDependsOn: [] }))).toBe(
+      "Database: the backup credentials Secret must be in the Cluster's namespace (gw), not other",
+    );
+  });
+});
+
+describe("OpenShellGateway", () => {
+  it("the chart after its Secrets and the SCC grant; a PDB and a ServiceMonitor after the chart; the endpoint", async () => {
+    let endpoint = "";
+    const ev = await runComponents(() => {
+      endpoint = new OpenShellGateway("gw", {
+        chart: chart("openshell", "gw"),
+        namespace: "gw",
+        sandboxNamespace: "sb",
+        inference: { provider: "nvidia-nim", endpoint: "https://nim.example/v1", apiKey: pulumi.secret("k") },
+        upstreamProxyCredentials: pulumi.secret("u:p"),
+        openshiftSandboxScc: true,
+        disruptionBudget: true,
+        serviceMonitor: { apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor", metadata: { name: "m", namespace: "gw" }, spec: {} },
+        dependsOn: [],
+      }).endpoint;
+    });
+    const c = find(ev, "kubernetes:helm.sh/v4:Chart", "gw-chart");
+    expect([...c.dependsOn].sort()).toEqual(
+      [find(ev, "kubernetes:core/v1:Secret", "gw-inference").urn, find(ev, "kubernetes:core/v1:Secret", "gw-upstream-proxy").urn, find(ev, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "gw-sandbox-scc").urn].sort(),
+    );
+    expect((find(ev, "kubernetes:core/v1:Secret", "gw-upstream-proxy").inputs["metadata"] as { namespace: string }).namespace).toBe("sb");
+    expect(find(ev, "kubernetes:policy/v1:PodDisruptionBudget", "gw-pdb").dependsOn).toEqual([c.urn]);
+    expect(endpoint).toBe("openshell.gw.svc.cluster.local:8080");
+  });
+
+  it("refuses an inference provider without an endpoint", async () => {
+    expect(
+      await failure(
+        () =>
+          new OpenShellGateway("gw", { chart: chart("openshell", "gw"), namespace: "gw", sandboxNamespace: "gw", inference: { provider: "openai-compatible", endpoint: "", apiKey: "k" }, openshiftSandboxScc: false, disruptionBudget: false, dependsOn: [] }),
+      ),
+    ).toBe("OpenShellGateway: inference provider openai-compatible needs an endpoint");
+  });
+});
+
+describe("components know neither the configuration nor the plan", () => {
+  it("no component module imports config/ or plan/ (their arguments come from components/fromPlan.ts)", () => {
+    const dir = join(__dirname, "..", "..", "components");
+    const offenders = readdirSync(dir)
+      .filter((f) => f.endsWith(".ts") && f !== "fromPlan.ts")
+      .filter((f) => /from "\.\.\/(config|plan)\//.test(readFileSync(join(dir, f), "utf8")));
+    expect(offenders).toEqual([]);
+  });
+});
