@@ -1,11 +1,15 @@
 /**
- * `npm run bench`: how long the program takes to evaluate under the mock
+ * `npm run bench`: how long the whole test suite takes (next to the previous
+ * run's figure), and how long the program takes to evaluate under the mock
  * engine, per example stack, beside a one-resource baseline program.
  * Figures only; nothing here is a test. Each run re-loads the program's
  * modules so that configuration, plan, manifest preparation (the test
  * fixture, served without network) and registrations are all counted.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { join } from "node:path";
 import { planStackFile } from "../plan/fromStackFile";
 import { componentGraph, criticalPath } from "../plan/graph";
@@ -44,7 +48,26 @@ class Baseline extends pulumi.CustomResource {
 
 const median = (xs: number[]) => xs[Math.floor(xs.length / 2)]!;
 
+/** The previous suite figure, kept beside the benchmark (bench/suite-time.json), so each run compares with the last. */
+const SUITE_FILE = join(__dirname, "suite-time.json");
+
+/** Wall-clock seconds of the whole test suite (`vitest run`, no type check), run as a user runs it. */
+function suiteSeconds(): number {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [join(ROOT, "node_modules", "vitest", "vitest.mjs"), "run"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  if (r.status !== 0) throw new Error(`the suite failed:\n${r.stdout}\n${r.stderr}`);
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
 async function main(): Promise<void> {
+  const previous = existsSync(SUITE_FILE) ? (JSON.parse(readFileSync(SUITE_FILE, "utf8")) as { seconds: number; cores: number }) : undefined;
+  const seconds = suiteSeconds();
+  writeFileSync(SUITE_FILE, `${JSON.stringify({ seconds: Number(seconds.toFixed(1)), cores: cpus().length }, null, 2)}\n`);
+  console.log("| test suite (vitest run) | seconds | cores | ratio to the previous run | target |");
+  console.log("|---|---:|---:|---:|---:|");
+  console.log(`| this run | ${seconds.toFixed(1)} | ${cpus().length} | ${previous !== undefined ? `${(seconds / previous.seconds).toFixed(2)}x of ${previous.seconds} s (${previous.cores} cores)` : "first run"} | < 30 s on 2 cores |`);
+  console.log("");
+
   const baseline = await time(async () => {
     const res = new Baseline("baseline");
     return { urn: res.urn };

@@ -41,12 +41,15 @@ export interface Release {
   readonly supported?: { readonly min: string; readonly below: string; readonly why: string };
 }
 
+/** Version shapes: bare semver, and semver with a leading v. */
+const SEMVER = { pattern: /^\d+\.\d+\.\d+$/, patternHint: "X.Y.Z (no leading v)" } as const;
+const V_SEMVER = { pattern: /^v\d+\.\d+\.\d+$/, patternHint: "vX.Y.Z (with the leading v)" } as const;
+
 export const RELEASES: Readonly<Record<ReleaseId, Release>> = {
   agentSandbox: {
     version: "v0.5.6",
     description: "kubernetes-sigs/agent-sandbox release (CRDs + controller manifest, controller image tag)",
-    pattern: /^v\d+\.\d+\.\d+$/,
-    patternHint: "vX.Y.Z (with the leading v)",
+    ...V_SEMVER,
     supported: {
       min: "v0.5.2",
       below: "v1.0.0",
@@ -58,8 +61,7 @@ export const RELEASES: Readonly<Record<ReleaseId, Release>> = {
   openshell: {
     version: "0.0.111",
     description: "NVIDIA OpenShell Helm chart version; also the gateway and supervisor image tag",
-    pattern: /^\d+\.\d+\.\d+$/,
-    patternHint: "X.Y.Z (no leading v)",
+    ...SEMVER,
     supported: {
       min: "0.0.100",
       below: "0.1.0",
@@ -76,26 +78,22 @@ export const RELEASES: Readonly<Record<ReleaseId, Release>> = {
   cloudnativePg: {
     version: "0.29.0",
     description: "CloudNativePG operator Helm chart version",
-    pattern: /^\d+\.\d+\.\d+$/,
-    patternHint: "X.Y.Z (no leading v)",
+    ...SEMVER,
   },
   cloudnativePgOperator: {
     version: "1.30.0",
     description: "CloudNativePG operator image tag (the chart's appVersion; also runs in every Postgres pod)",
-    pattern: /^\d+\.\d+\.\d+$/,
-    patternHint: "X.Y.Z (no leading v)",
+    ...SEMVER,
   },
   csiDriverNfs: {
     version: "4.13.4",
     description: "kubernetes-csi/csi-driver-nfs Helm chart version; also the nfsplugin image tag (with a v)",
-    pattern: /^\d+\.\d+\.\d+$/,
-    patternHint: "X.Y.Z (no leading v)",
+    ...SEMVER,
   },
   cephCsi: {
     version: "3.13.1",
     description: "ceph/ceph-csi ceph-csi-cephfs Helm chart version; also the cephcsi image tag (with a v)",
-    pattern: /^\d+\.\d+\.\d+$/,
-    patternHint: "X.Y.Z (no leading v)",
+    ...SEMVER,
   },
 };
 
