@@ -14,10 +14,11 @@ export interface ConfigIssue {
 
 export class ConfigError extends Error {
   constructor(
-    readonly stack: string,
+    /** The stack's name (not `stack`: that is Error's stack trace). */
+    readonly stackName: string,
     readonly issues: readonly ConfigIssue[],
   ) {
-    super(formatIssues(stack, issues));
+    super(formatIssues(stackName, issues));
     this.name = "ConfigError";
   }
 }
