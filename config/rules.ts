@@ -284,11 +284,10 @@ const STATE_RULES: readonly Rule[] = [
   rule(["pki", "catalog"], (c) => {
     const r = c.pki.rotation;
     if (r.kek === 1 || r.kekLosesStoredCredentials === r.kek) return [];
-    const openshell = c.catalog.versions.openshell ?? RELEASES.openshell.version;
     return [
       issue(
         ["pki", "rotation", "kek"],
-        `generation ${r.kek} replaces the credential-storage key-encryption key, and OpenShell ${openshell} cannot re-encrypt stored credentials with a new one ` +
+        `generation ${r.kek} replaces the credential-storage key-encryption key, and OpenShell ${openshellVersion(c)} cannot re-encrypt stored credentials with a new one ` +
           `(one KEK, no rewrap): every stored credential becomes unreadable. Delete and re-create them after the rotation, and confirm with pki.rotation.kekLosesStoredCredentials: ${r.kek}`,
       ),
     ];

@@ -24,6 +24,7 @@ describe("npm run plan", () => {
       "install order: namespaces -> policies -> agent-sandbox -> pki -> gateway (critical path 3: namespaces -> policies -> gateway)",
     ]);
     expect(stdout).toContain("  database: SQLite\n");
+    expect(stdout).toContain("  gateway: 1 replica(s) in openshell, sandboxes in openshell-sandboxes, auth unauthenticated users allowed, telemetry off\n");
     expect(stdout).toContain("  podSecurity: agent-sandbox-system=baseline, openshell=baseline, openshell-sandboxes=privileged\n");
     expect(stdout).toContain("relaxations:\n  namespace agent-sandbox-system: Pod Security enforced at baseline, not restricted (policies.profile: relaxed)\n");
   });
