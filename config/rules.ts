@@ -522,9 +522,9 @@ export function secretIssues(secrets: SecretPresenceMap): ConfigIssue[] {
     .map((k) => issue([k], `is stored in plain text; ${setWith(k)}`));
 }
 
-export const ALL_RULES: readonly Rule[] = [...RULES, ...GATEWAY_RULES, ...STORAGE_RULES, ...POLICY_RULES, ...STATE_RULES];
+const ALL_RULES: readonly Rule[] = [...RULES, ...GATEWAY_RULES, ...STORAGE_RULES, ...POLICY_RULES, ...STATE_RULES];
 
 /** Runs every rule whose sections parsed. */
-export function crossFieldIssues(parsed: ParsedSections, secrets: SecretPresenceMap | undefined, rules: readonly Rule[] = ALL_RULES): ConfigIssue[] {
-  return rules.flatMap((r) => r.run(parsed, secrets) ?? []);
+export function crossFieldIssues(parsed: ParsedSections, secrets: SecretPresenceMap | undefined): ConfigIssue[] {
+  return ALL_RULES.flatMap((r) => r.run(parsed, secrets) ?? []);
 }

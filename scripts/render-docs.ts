@@ -23,11 +23,9 @@ export function withBlock(text: string, name: string, content: string): string {
   return `${text.slice(0, a + start.length)}\n${content}\n${text.slice(b)}`;
 }
 
-export const withTable = (readme: string, table: string): string => withBlock(readme, "config-table", table);
-
 /** README with every generated block current. */
 export function renderReadme(readme: string): string {
-  return withBlock(withBlock(withTable(readme, renderConfigTable()), "protection-table", protectionTable()), "upgrade-notes", upgradeRunbook());
+  return withBlock(withBlock(withBlock(readme, "config-table", renderConfigTable()), "protection-table", protectionTable()), "upgrade-notes", upgradeRunbook());
 }
 
 export const CONFIG_DOC = join(__dirname, "..", "docs", "configuration.md");
