@@ -47,15 +47,15 @@ const V_SEMVER = { pattern: /^v\d+\.\d+\.\d+$/, patternHint: "vX.Y.Z (with the l
 
 export const RELEASES: Readonly<Record<ReleaseId, Release>> = {
   agentSandbox: {
-    version: "v0.5.6",
+    version: "v1.0.1",
     description: "kubernetes-sigs/agent-sandbox release (CRDs + controller manifest, controller image tag)",
     ...V_SEMVER,
     supported: {
       min: "v0.5.2",
-      below: "v1.0.0",
+      below: "v1.1.0",
       why:
         "OpenShell needs the v1beta1 Sandbox API (v0.5+), v0.5.0-v0.5.1 wipe claim status on upgrade, " +
-        "and v1.0 drops v1alpha1 and needs a storedVersions migration this installer does not run",
+        "and v1.1 is not released yet; moving a cluster from v0.5.x to v1.0.x runs the stored-version migration in the graph (README \"agent-sandbox v0.5 → v1.0\")",
     },
   },
   openshell: {
@@ -200,22 +200,45 @@ export function agentSandboxCoreAsset(version: string): string {
   return v !== undefined && compareSemver(v, renamedAt) < 0 ? "manifest.yaml" : "sandbox.yaml";
 }
 
+/**
+ * How the digests below were derived (upstream publishes no checksums): each
+ * asset was rebuilt from the Go module `sigs.k8s.io/agent-sandbox@<version>`
+ * (its `k8s/` tree is the tagged tree the release is built from) exactly as
+ * upstream's release tool `dev/tools/release` assembles it:
+ * - `sandbox.yaml`: every `.yaml` file under `k8s/` (recursively) except
+ *   kustomization files and files with "extensions" in the name, sorted by
+ *   path, each followed by `---\n`, then `ko://sigs.k8s.io/agent-sandbox/cmd/agent-sandbox-controller…` replaced
+ *   by `registry.k8s.io/agent-sandbox/agent-sandbox-controller:<version>`.
+ * - `sandbox-with-extensions.yaml`: `kubectl kustomize k8s` (rendered with
+ *   kustomize v5.8.1, which reproduces v0.5.6's independently pinned digest
+ *   byte for byte), then the same image replacement.
+ * v0.5.6's `sandbox.yaml` digest matches the one a third party pinned
+ * (f1127ab6…), which proves the method. The release script was read at
+ * v0.5.6 (unchanged on main as of 2026-08-22); the v1.0.1 tag's copy is not in the Go
+ * module (dev/tools is a separate module), so v1.0.1's assets assume the same
+ * script; its `k8s/kustomization.yaml` still names that tool.
+ */
 export const MANIFESTS: Readonly<Record<ManifestId, ManifestEntry>> = {
   "agent-sandbox": {
     id: "agent-sandbox",
     release: "agentSandbox",
     urlPattern: AGENT_SANDBOX_URL,
     asset: agentSandboxCoreAsset,
-    sha256: {},
-    description: "agent-sandbox core: Namespace, CRDs, RBAC, controller Deployment, webhook Service",
+    sha256: {
+      "v0.5.6": "f1127ab655a07de5f65991339fc8cd5200f471652f61d7ceeaa8e7c6cc252581",
+      "v1.0.1": "e30fa5017c6c39d85780ba94554e372da35b068e63a1c3d1a7d70137b349a9b0",
+    },
+    description: "agent-sandbox core: Namespace, CRDs, RBAC, controller Deployment (and, before v1.0, the conversion webhook Service)",
   },
   "agent-sandbox-with-extensions": {
     id: "agent-sandbox-with-extensions",
     release: "agentSandbox",
     urlPattern: AGENT_SANDBOX_URL,
     asset: () => "sandbox-with-extensions.yaml",
-    // Pinned by a third party and reproduced from the v0.5.6 tag with upstream's release script.
-    sha256: { "v0.5.6": "1696dbb6faded503149b3994badb599df5dcf24d5985466881784f442dd9c3e5" },
+    sha256: {
+      "v0.5.6": "1696dbb6faded503149b3994badb599df5dcf24d5985466881784f442dd9c3e5",
+      "v1.0.1": "460c1e0272c793c98de82482aed57db1bddb0afcb979c19325dc6cc52289c44c",
+    },
     description:
       "agent-sandbox core plus extensions (SandboxClaim/Template/WarmPool CRDs), controller declared once; used instead of the core asset when agentSandbox.extensions is on",
   },

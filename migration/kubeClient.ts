@@ -1,0 +1,119 @@
+/**
+ * The real `MigrationApi`: @kubernetes/client-node against the cluster the
+ * stack targets (kubeconfig path or contents, and context, as the Pulumi
+ * provider uses them). Thin: every decision is in migration/agentSandbox.ts.
+ */
+import * as k8s from "@kubernetes/client-node";
+import type { CrdRef, CrdState, MigrationApi, ObjectKey } from "./agentSandbox";
+
+/** Field manager of every write the migration makes (visible in managedFields). */
+export const FIELD_MANAGER = "agent-platform-migration";
+
+export interface KubeconfigSource {
+  /** A kubeconfig path; unset: $KUBECONFIG or ~/.kube/config. */
+  readonly path?: string;
+  /** Kubeconfig contents (the stack's secret kubeconfig). */
+  readonly contents?: string;
+  /** The context; unset: the kubeconfig's current-context. */
+  readonly context?: string;
+}
+
+export function loadKubeConfig(src: KubeconfigSource): k8s.KubeConfig {
+  const kc = new k8s.KubeConfig();
+  if (src.contents !== undefined) kc.loadFromString(src.contents);
+  else if (src.path !== undefined) kc.loadFromFile(src.path);
+  else kc.loadFromDefault();
+  if (src.context !== undefined) kc.setCurrentContext(src.context);
+  return kc;
+}
+
+const statusOf = (err: unknown): number | undefined => (err instanceof k8s.ApiException ? (err as k8s.ApiException<unknown>).code : undefined);
+
+async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (err) {
+    if (statusOf(err) === 404) return undefined;
+    throw err;
+  }
+}
+
+const MERGE_PATCH = k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch);
+
+interface Listed {
+  items?: { metadata?: { name?: string; namespace?: string } }[];
+  metadata?: { continue?: string };
+}
+
+/** How many times a rewrite is retried when the object changed between read and write. */
+const CONFLICT_RETRIES = 5;
+
+export function kubeMigrationApi(kc: k8s.KubeConfig): MigrationApi {
+  const ext = kc.makeApiClient(k8s.ApiextensionsV1Api);
+  const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const apps = kc.makeApiClient(k8s.AppsV1Api);
+  return {
+    async readCrd(name): Promise<CrdState | undefined> {
+      const crd = await orUndefined(ext.readCustomResourceDefinition({ name }));
+      if (crd === undefined) return undefined;
+      return {
+        name,
+        versions: crd.spec.versions.map((v) => v.name),
+        storageVersion: crd.spec.versions.find((v) => v.storage)?.name,
+        storedVersions: crd.status?.storedVersions ?? [],
+        conversionStrategy: crd.spec.conversion?.strategy ?? "None",
+      };
+    },
+    async listObjects(crd: CrdRef, version: string): Promise<ObjectKey[]> {
+      const out: ObjectKey[] = [];
+      let cont: string | undefined;
+      do {
+        const page = (await custom.listClusterCustomObject({
+          group: crd.group,
+          version,
+          plural: crd.plural,
+          limit: 500,
+          ...(cont !== undefined ? { _continue: cont } : {}),
+        })) as Listed;
+        for (const item of page.items ?? []) out.push({ namespace: item.metadata?.namespace ?? "", name: item.metadata?.name ?? "" });
+        cont = page.metadata?.continue || undefined;
+      } while (cont !== undefined);
+      return out;
+    },
+    async rewriteObject(crd, version, key): Promise<boolean> {
+      const ref = { group: crd.group, version, plural: crd.plural, namespace: key.namespace, name: key.name };
+      for (let attempt = 0; ; attempt++) {
+        const obj = (await orUndefined(custom.getNamespacedCustomObject(ref))) as object | undefined;
+        if (obj === undefined) return false;
+        try {
+          await custom.replaceNamespacedCustomObject({ ...ref, body: obj, fieldManager: FIELD_MANAGER });
+          return true;
+        } catch (err) {
+          const code = statusOf(err);
+          if (code === 404) return false;
+          if (code !== 409 || attempt >= CONFLICT_RETRIES) throw err;
+        }
+      }
+    },
+    async setStoredVersions(crdName, versions) {
+      await ext.patchCustomResourceDefinitionStatus({ name: crdName, body: { status: { storedVersions: [...versions] } }, fieldManager: FIELD_MANAGER }, MERGE_PATCH);
+    },
+    async dropConversionWebhook(crdName) {
+      await ext.patchCustomResourceDefinition(
+        { name: crdName, body: { spec: { conversion: { strategy: "None", webhook: null } } }, fieldManager: FIELD_MANAGER },
+        MERGE_PATCH,
+      );
+    },
+    async secretExists(namespace, name) {
+      return (await orUndefined(core.readNamespacedSecret({ namespace, name }))) !== undefined;
+    },
+    async deleteSecret(namespace, name) {
+      await orUndefined(core.deleteNamespacedSecret({ namespace, name }));
+    },
+    async deploymentImage(namespace, name) {
+      const d = await orUndefined(apps.readNamespacedDeployment({ namespace, name }));
+      return d?.spec?.template.spec?.containers[0]?.image;
+    },
+  };
+}
