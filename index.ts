@@ -37,7 +37,7 @@ export = async () => {
   const namespaces = new Namespaces("namespaces", args.namespacesArgs(plan, secrets), opts);
   const after = (...names: (string | undefined)[]) => namespaces.dependenciesOf(...names);
   const policies = new Policies("policies", args.policiesArgs(plan, namespaces.dependsOnByNamespace), opts);
-  const agentSandbox = new AgentSandbox("agent-sandbox", args.agentSandboxArgs(plan, sandboxManifest, after(ns.agentSandbox)), opts);
+  const agentSandbox = new AgentSandbox("agent-sandbox", args.agentSandboxArgs(plan, sandboxManifest, after(ns.agentSandbox), secrets), opts);
   const pki = new Pki("pki", args.pkiArgs(plan, after(ns.gateway, ns.sandbox)), opts);
   const storage = hasStorage(plan) ? new Storage("storage", args.storageArgs(plan, secrets, after(ns.csiDriverNfs, ns.cephCsi)), opts) : undefined;
   const storageDeps = storage?.dependencies ?? [];
@@ -46,7 +46,7 @@ export = async () => {
     ? new Database("database", args.databaseArgs(plan, secrets, after(ns.cloudnativePg), [...after(ns.gateway), ...storageDeps]), opts)
     : undefined;
   const gatewayDeps = [
-    ...after(ns.gateway, ns.sandbox), ...agentSandbox.crds, agentSandbox.controller, ...pki.secrets, ...storageDeps, ...policies.dependencies,
+    ...after(ns.gateway, ns.sandbox), ...agentSandbox.crds, agentSandbox.controller, ...agentSandbox.migration, ...pki.secrets, ...storageDeps, ...policies.dependencies,
     ...(database ? [database.cluster] : []), ...(gpu ? [gpu.chart] : []),
   ];
   const gateway = new OpenShellGateway("gateway", args.gatewayArgs(plan, secrets, gatewayDeps), opts);

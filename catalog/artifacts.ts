@@ -55,7 +55,7 @@ export const RELEASES: Readonly<Record<ReleaseId, Release>> = {
       below: "v1.1.0",
       why:
         "OpenShell needs the v1beta1 Sandbox API (v0.5+), v0.5.0-v0.5.1 wipe claim status on upgrade, " +
-        "and v1.1 is not released yet; moving a cluster from v0.5.x to v1.0.x runs the stored-version migration in the graph (README \"agent-sandbox v0.5 → v1.0\")",
+        "and v1.1 is neither released nor tested; a cluster moving from v0.5.x to v1.0.x is migrated by the graph (README \"agent-sandbox v0.5 to v1.0\")",
     },
   },
   openshell: {

@@ -10,6 +10,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Secrets } from "../config/secrets";
 import type { Values } from "../lib/tree";
 import type { AgentSandboxParts } from "../manifests/agentSandbox";
+import { migratesTo, migrationRecord } from "../migration/agentSandbox";
+import { migrationHooks, type HookEnv } from "../migration/hooks";
 import type { Plan, ResolvedChart } from "../plan/plan";
 import { serverDnsNames, serverIpAddresses } from "../pki/certificates";
 import { egressPolicyYaml, EGRESS_CONFIGMAP, EGRESS_KEY } from "../security/egress";
@@ -100,8 +102,39 @@ export function policiesArgs(plan: Plan, dependsOnByNamespace: Readonly<Record<s
   };
 }
 
-export function agentSandboxArgs(plan: Plan, parts: AgentSandboxParts, dependsOn: Deps): AgentSandboxArgs {
-  return { parts, dependsOn, retainCrds: plan.protection.crds };
+/** The stack's cluster for the migration hooks, as the provider reaches it (providerArgs). */
+function migrationEnv(plan: Plan, secrets: Secrets): HookEnv {
+  const p = plan.provider;
+  const contents = p.kubeconfigFromSecret && secrets.kubeconfig !== undefined ? outputPromise(secrets.kubeconfig) : undefined;
+  return {
+    async connect() {
+      const { kubeMigrationApi, loadKubeConfig } = await import("../migration/kubeClient");
+      const src = {
+        ...(contents !== undefined ? { contents: await contents } : p.kubeconfigPath !== undefined ? { path: p.kubeconfigPath } : {}),
+        ...(p.context !== undefined ? { context: p.context } : {}),
+      };
+      return kubeMigrationApi(loadKubeConfig(src));
+    },
+    dryRun: () => pulumi.runtime.isDryRun(),
+    info: (m) => void pulumi.log.info(m),
+    warn: (m) => void pulumi.log.warn(m),
+  };
+}
+
+/** An Output's value for code that runs outside the graph (the hooks); the value stays out of inputs and logs. */
+function outputPromise<T>(o: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => o.apply((v) => void resolve(v)));
+}
+
+/**
+ * agent-sandbox's args; from v1.0 on with the stored-version migration
+ * (migration/agentSandbox.ts), run by resource hooks around the CRD apply.
+ */
+export function agentSandboxArgs(plan: Plan, parts: AgentSandboxParts, dependsOn: Deps, secrets: Secrets, env: HookEnv = migrationEnv(plan, secrets)): AgentSandboxArgs {
+  const target = plan.versions.agentSandbox;
+  if (!migratesTo(target)) return { parts, dependsOn, retainCrds: plan.protection.crds };
+  const hooks = migrationHooks(env);
+  return { parts, dependsOn, retainCrds: plan.protection.crds, migration: { record: migrationRecord(target), prepare: hooks.prepare, finish: hooks.finish } };
 }
 
 export function pkiArgs(plan: Plan, dependsOn: Deps): PkiArgs {

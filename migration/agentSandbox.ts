@@ -243,3 +243,24 @@ export function targetAppliesAsIs(f: Findings, targetMajor: number): { ok: boole
     ? { ok: true, why: "every agent-sandbox CRD stores only v1beta1 and has no conversion webhook" }
     : { ok: false, why: `the API server would reject the v1.0 CRDs until the migration runs (pulumi up runs it first): ${pending.join("; ")}` };
 }
+
+/** Whether installing `version` needs the stored-version migration first (v1.0 and later). */
+export function migratesTo(version: string): boolean {
+  const m = /^v?(\d+)\./.exec(version);
+  return m !== null && Number(m[1]) >= 1;
+}
+
+/**
+ * What the graph records about the migration (the data of its ConfigMaps,
+ * shown by preview): the target, what it rewrites and prunes, and what it
+ * deletes. Deterministic; a new target re-runs the (idempotent) hooks.
+ */
+export function migrationRecord(target: string, crds: readonly CrdRef[] = AGENT_SANDBOX_CRDS): Record<string, string> {
+  return {
+    target,
+    storageVersion: STORAGE_VERSION,
+    crds: crds.map((c) => c.name).join(","),
+    before: `per CRD whose status.storedVersions is not ["${STORAGE_VERSION}"]: rewrite every object at ${STORAGE_VERSION}, then prune storedVersions; set a Webhook conversion to None`,
+    after: `delete Secret ${WEBHOOK_SECRET.namespace}/${WEBHOOK_SECRET.name} (the v0.5.x webhook certificate)`,
+  };
+}

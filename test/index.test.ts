@@ -42,6 +42,8 @@ const CORE = (pull: boolean, postgres: boolean) => [
   "agent-platform:platform:OpenShellGateway gateway",
   "agent-platform:platform:Policies policies",
   "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition agent-sandbox-crd-sandboxes.agents.x-k8s.io",
+  "kubernetes:core/v1:ConfigMap agent-sandbox-migration",
+  "kubernetes:core/v1:ConfigMap agent-sandbox-migration-done",
   "kubernetes:core/v1:ConfigMap policies-egress",
   "kubernetes:core/v1:LimitRange policies-sandbox-limits",
   "kubernetes:core/v1:ResourceQuota policies-sandbox-quota",
@@ -160,7 +162,7 @@ describe("the agent-sandbox manifest", () => {
     );
     expect(failure?.message).toMatch(
       new RegExp(
-        `^manifest "agent-sandbox" from ${PROD_MANIFEST_URL.replace(/\./g, "\\.")} has sha256 [0-9a-f]{64}, expected f1127ab655a07de5f65991339fc8cd5200f471652f61d7ceeaa8e7c6cc252581`,
+        `^manifest "agent-sandbox" from ${PROD_MANIFEST_URL.replace(/\./g, "\\.")} has sha256 [0-9a-f]{64}, expected e30fa5017c6c39d85780ba94554e372da35b068e63a1c3d1a7d70137b349a9b0`,
       ),
     );
     expect(failure?.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
@@ -213,7 +215,7 @@ describe("stack outputs", () => {
       `${m}/nvcr.io/nvidia/k8s-device-plugin:v0.20.0`,
       `${m}/nvcr.io/nvidia/k8s/container-toolkit:v1.20.0`,
       `${m}/nvcr.io/nvidia/k8s/dcgm-exporter:4.6.0-4.8.3-distroless`,
-      `${m}/registry.k8s.io/agent-sandbox/agent-sandbox-controller:v0.5.6`,
+      `${m}/registry.k8s.io/agent-sandbox/agent-sandbox-controller:v1.0.1`,
       `${m}/registry.k8s.io/nfd/node-feature-discovery:v0.19.0`,
     ]);
   });
@@ -223,7 +225,7 @@ describe("stack outputs", () => {
       "ghcr.io/nvidia/openshell-community/sandboxes/base:8f7d0da",
       "ghcr.io/nvidia/openshell/gateway:0.0.111",
       "ghcr.io/nvidia/openshell/supervisor:0.0.111",
-      "registry.k8s.io/agent-sandbox/agent-sandbox-controller:v0.5.6",
+      "registry.k8s.io/agent-sandbox/agent-sandbox-controller:v1.0.1",
     ]);
   });
 });

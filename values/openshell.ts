@@ -4,6 +4,7 @@
  * Secrets the Pki, Database and gateway components create.
  */
 import { kubernetesAtLeast } from "../catalog/versions";
+import { migratesTo } from "../migration/agentSandbox";
 import type { Plan } from "../plan/plan";
 import { chartImageValues } from "./images";
 import { mergeValues, sortKeys, type Json, type Values } from "../lib/tree";
@@ -55,6 +56,15 @@ export const UPSTREAM_PROXY_KEY = "credentials";
 
 /** Pod annotation that rolls the gateway when the JWT key or the KEK is rotated. */
 export const KEY_GENERATIONS_ANNOTATION = "agent-platform/key-generations";
+
+/**
+ * Pod annotation that rolls the gateway when agent-sandbox moves (from v1.0
+ * on): OpenShell's Kubernetes driver discovers the Sandbox API version at
+ * start and must be restarted after an in-place agent-sandbox upgrade
+ * (crates/openshell-driver-kubernetes/README.md at v0.0.111). Absent for
+ * v0.5.x, so stacks that stay there keep their pod template.
+ */
+export const AGENT_SANDBOX_ANNOTATION = "agent-platform/agent-sandbox-version";
 
 export function databaseSecretName(plan: Plan): string | undefined {
   const d = plan.config.database;
@@ -151,7 +161,11 @@ export function openshellValues(plan: Plan): Values {
   // The gateway reads the JWT key and the KEK only at start: a rotation must restart it. The
   // annotation appears with the first rotation, so stacks that never rotate keep their pod template.
   const r = c.pki.rotation;
-  if (r.jwtKey > 1 || r.kek > 1) values["podAnnotations"] = { [KEY_GENERATIONS_ANNOTATION]: `jwtKey=${r.jwtKey},kek=${r.kek}` };
+  const annotations: Record<string, string> = {
+    ...(r.jwtKey > 1 || r.kek > 1 ? { [KEY_GENERATIONS_ANNOTATION]: `jwtKey=${r.jwtKey},kek=${r.kek}` } : {}),
+    ...(migratesTo(plan.versions.agentSandbox) ? { [AGENT_SANDBOX_ANNOTATION]: plan.versions.agentSandbox } : {}),
+  };
+  if (Object.keys(annotations).length > 0) values["podAnnotations"] = annotations;
   if (ha) {
     values["affinity"] = {
       podAntiAffinity: {

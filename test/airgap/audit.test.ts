@@ -61,8 +61,8 @@ describe("mirrored audit", () => {
       "prod",
       buildConfigMap(values, { registryPassword: "pw", ...secrets }),
       {
-        "https://files.example.internal/platform-manifests/agent-sandbox/v0.5.6/sandbox.yaml": (await import("../harness/examples")).FIXTURE_MANIFEST,
-        "https://files.example.internal/platform-manifests/agent-sandbox-with-extensions/v0.5.6/sandbox-with-extensions.yaml": (await import("../harness/examples")).FIXTURE_MANIFEST,
+        "https://files.example.internal/platform-manifests/agent-sandbox/v1.0.1/sandbox.yaml": (await import("../harness/examples")).FIXTURE_MANIFEST,
+        "https://files.example.internal/platform-manifests/agent-sandbox-with-extensions/v1.0.1/sandbox-with-extensions.yaml": (await import("../harness/examples")).FIXTURE_MANIFEST,
       },
     );
     expect(ev.resources.length).toBeGreaterThan(30);
@@ -89,16 +89,16 @@ describe("negative controls", () => {
     const ev = await runExample("prod");
     const victim = ev.resources.find((r) => r.name === "agent-sandbox-controller")!;
     const objs = JSON.parse(JSON.stringify(victim.inputs["objs"])) as { kind: string; spec: { template: { spec: { containers: { image: string }[] } } } }[];
-    objs.find((o) => o.kind === "Deployment")!.spec.template.spec.containers[0]!.image = "registry.k8s.io/agent-sandbox/agent-sandbox-controller:v0.5.6";
+    objs.find((o) => o.kind === "Deployment")!.spec.template.spec.containers[0]!.image = "registry.k8s.io/agent-sandbox/agent-sandbox-controller:v1.0.1";
     const tampered: Evaluation = { ...ev, resources: ev.resources.map((r): Registered => (r === victim ? { ...r, inputs: { ...r.inputs, objs } } : r)) };
     expect(audit(tampered)).toEqual([
-      "kubernetes:yaml/v2:ConfigGroup agent-sandbox-controller.objs[5].spec.template.spec.containers[0].image = registry.k8s.io/agent-sandbox/agent-sandbox-controller:v0.5.6",
+      "kubernetes:yaml/v2:ConfigGroup agent-sandbox-controller.objs[3].spec.template.spec.containers[0].image = registry.k8s.io/agent-sandbox/agent-sandbox-controller:v1.0.1",
     ]);
   });
 
   it("an online stack is full of public references", async () => {
     const hits = audit(await runExample("dev"));
     expect(hits).toContain("kubernetes:helm.sh/v4:Chart gateway-chart.chart = oci://ghcr.io/nvidia/openshell/helm-chart");
-    expect(hits).toContain("fetched = https://github.com/kubernetes-sigs/agent-sandbox/releases/download/v0.5.6/sandbox.yaml");
+    expect(hits).toContain("fetched = https://github.com/kubernetes-sigs/agent-sandbox/releases/download/v1.0.1/sandbox.yaml");
   });
 });

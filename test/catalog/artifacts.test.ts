@@ -14,7 +14,7 @@ import { parseImageRef } from "../../registry/imageRef";
 describe("pinned releases", () => {
   it("pins the versions the platform is tested with", () => {
     expect(Object.fromEntries(Object.entries(RELEASES).map(([k, r]) => [k, r.version]))).toEqual({
-      agentSandbox: "v0.5.6",
+      agentSandbox: "v1.0.1",
       openshell: "0.0.111",
       gpuOperator: "v26.7.0",
       cloudnativePg: "0.29.0",
@@ -30,7 +30,10 @@ describe("pinned releases", () => {
 
   it.each<[ReleaseId, string, string | undefined]>([
     ["agentSandbox", "v0.5.2", undefined],
-    ["agentSandbox", "v0.5.1", "v0.5.1 is outside the supported range v0.5.2 <= version < v1.0.0"],
+    ["agentSandbox", "v0.5.1", "v0.5.1 is outside the supported range v0.5.2 <= version < v1.1.0"],
+    ["agentSandbox", "v0.5.6", undefined],
+    ["agentSandbox", "v1.0.0", undefined],
+    ["agentSandbox", "v1.1.0", "v1.1.0 is outside the supported range v0.5.2 <= version < v1.1.0"],
     ["agentSandbox", "0.5.6", '"0.5.6" is not a version of the form vX.Y.Z (with the leading v)'],
     ["openshell", "0.0.99", "0.0.99 is outside the supported range 0.0.100 <= version < 0.1.0"],
     ["openshell", "0.1.0", "0.1.0 is outside the supported range 0.0.100 <= version < 0.1.0"],
@@ -61,11 +64,24 @@ describe("agent-sandbox manifests", () => {
     ["v0.5.1", "manifest.yaml"],
     ["v0.5.2", "sandbox.yaml"],
     ["v0.5.6", "sandbox.yaml"],
+    ["v1.0.1", "sandbox.yaml"],
   ])("core asset of %s is %s (renamed at v0.5.2)", (version, asset) => {
     expect(agentSandboxCoreAsset(version)).toBe(asset);
   });
 
+  it("digests for v0.5.6 and v1.0.1, rebuilt from the module trees with upstream's release method", () => {
+    expect(MANIFESTS["agent-sandbox"].sha256).toEqual({
+      "v0.5.6": "f1127ab655a07de5f65991339fc8cd5200f471652f61d7ceeaa8e7c6cc252581",
+      "v1.0.1": "e30fa5017c6c39d85780ba94554e372da35b068e63a1c3d1a7d70137b349a9b0",
+    });
+    expect(MANIFESTS["agent-sandbox-with-extensions"].sha256).toEqual({
+      "v0.5.6": "1696dbb6faded503149b3994badb599df5dcf24d5985466881784f442dd9c3e5",
+      "v1.0.1": "460c1e0272c793c98de82482aed57db1bddb0afcb979c19325dc6cc52289c44c",
+    });
+  });
+
   it("release URLs for the pinned version", () => {
+    expect(manifestUrl(MANIFESTS["agent-sandbox"], "v1.0.1")).toBe("https://github.com/kubernetes-sigs/agent-sandbox/releases/download/v1.0.1/sandbox.yaml");
     expect(manifestUrl(MANIFESTS["agent-sandbox"], "v0.5.6")).toBe(
       "https://github.com/kubernetes-sigs/agent-sandbox/releases/download/v0.5.6/sandbox.yaml",
     );

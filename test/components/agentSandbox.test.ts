@@ -1,22 +1,18 @@
 /** agent-sandbox through the program under mocks: CRDs, controller objects, image and pull secret, ordering. */
 import { describe, expect, it } from "vitest";
 import { find, type Evaluation } from "../harness/mocks";
-import { runExample } from "../harness/program";
+import { UPSTREAM_V05_MANIFEST_URL, buildConfigMap, runExample, runProgram } from "../harness/program";
+import { EXAMPLE_STACKS } from "../harness/stackConfig";
 
 const controllerObjs = (ev: Evaluation) => find(ev, "kubernetes:yaml/v2:ConfigGroup", "agent-sandbox-controller").inputs["objs"] as Record<string, unknown>[];
 const deployment = (ev: Evaluation) => controllerObjs(ev).find((o) => o["kind"] === "Deployment") as { spec: { template: { spec: Record<string, unknown> } } };
 
 describe("agent-sandbox", () => {
-  it("the Sandbox CRD is its own resource and ignores the caBundle the controller patches in", async () => {
+  it("the Sandbox CRD is its own resource; v1.0 declares no conversion, so no caBundle to ignore", async () => {
     const crd = find(await runExample("dev"), "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition", "agent-sandbox-crd-sandboxes.agents.x-k8s.io");
-    expect(crd.ignoreChanges).toEqual(["spec.conversion.webhook.clientConfig.caBundle"]);
-    expect((crd.inputs["spec"] as { conversion: unknown }).conversion).toEqual({
-      strategy: "Webhook",
-      webhook: {
-        conversionReviewVersions: ["v1", "v1beta1"],
-        clientConfig: { service: { name: "agent-sandbox-webhook-service", namespace: "agent-sandbox-system", path: "/convert" } },
-      },
-    });
+    expect(crd.ignoreChanges).toEqual([]);
+    expect((crd.inputs["spec"] as { conversion?: unknown }).conversion).toBeUndefined();
+    expect((crd.inputs["spec"] as { versions: { name: string }[] }).versions.map((v) => v.name)).toEqual(["v1beta1"]);
   });
 
   it("the ConfigGroup holds everything but the Namespace and CRDs, which the graph creates first", async () => {
@@ -24,11 +20,8 @@ describe("agent-sandbox", () => {
     expect(controllerObjs(ev).map((o) => `${String(o["kind"])}/${String((o["metadata"] as { name: string }).name)}`)).toEqual([
       "ServiceAccount/agent-sandbox-controller",
       "ClusterRoleBinding/agent-sandbox-controller",
-      "Role/agent-sandbox-controller",
-      "RoleBinding/agent-sandbox-controller",
       "Service/agent-sandbox-controller",
       "Deployment/agent-sandbox-controller",
-      "Service/agent-sandbox-webhook-service",
       "ClusterRole/agent-sandbox-controller",
     ]);
     const deps = find(ev, "kubernetes:yaml/v2:ConfigGroup", "agent-sandbox-controller").dependsOn;
@@ -36,9 +29,60 @@ describe("agent-sandbox", () => {
     expect(deps).toContain(find(ev, "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition", "agent-sandbox-crd-sandboxes.agents.x-k8s.io").urn);
   });
 
+  it.each(EXAMPLE_STACKS)("%s: the v1.0 migration runs before the CRDs, its cleanup after the controller, and the gateway waits for both", async (stack) => {
+    const ev = await runExample(stack);
+    const prepared = find(ev, "kubernetes:core/v1:ConfigMap", "agent-sandbox-migration");
+    const done = find(ev, "kubernetes:core/v1:ConfigMap", "agent-sandbox-migration-done");
+    const crd = find(ev, "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition", "agent-sandbox-crd-sandboxes.agents.x-k8s.io");
+    const controller = find(ev, "kubernetes:yaml/v2:ConfigGroup", "agent-sandbox-controller");
+    expect(prepared.inputs["data"]).toEqual({
+      target: "v1.0.1",
+      storageVersion: "v1beta1",
+      crds: "sandboxes.agents.x-k8s.io,sandboxclaims.extensions.agents.x-k8s.io,sandboxtemplates.extensions.agents.x-k8s.io,sandboxwarmpools.extensions.agents.x-k8s.io",
+      before:
+        'per CRD whose status.storedVersions is not ["v1beta1"]: rewrite every object at v1beta1, then prune storedVersions; set a Webhook conversion to None',
+      after: "delete Secret agent-sandbox-system/agent-sandbox-webhook-certs (the v0.5.x webhook certificate)",
+    });
+    expect(prepared.dependsOn).toContain(find(ev, "kubernetes:core/v1:Namespace", "namespaces-agent-sandbox-system").urn);
+    expect(prepared.hooks).toEqual({ beforeCreate: ["agent-sandbox-migration-prepare"], beforeUpdate: ["agent-sandbox-migration-prepare"] });
+    expect(done.hooks).toEqual({ beforeCreate: ["agent-sandbox-migration-finish"], beforeUpdate: ["agent-sandbox-migration-finish"] });
+    expect(ev.hooks).toEqual([
+      { name: "agent-sandbox-migration-prepare", onDryRun: true },
+      { name: "agent-sandbox-migration-finish", onDryRun: true },
+    ]);
+    expect(crd.dependsOn).toEqual([prepared.urn]);
+    expect(done.dependsOn).toEqual([crd.urn, controller.urn]);
+    expect(find(ev, "kubernetes:helm.sh/v4:Chart", "gateway-chart").dependsOn).toEqual(expect.arrayContaining([crd.urn, controller.urn, prepared.urn, done.urn]));
+    // The gateway rolls once when agent-sandbox moves to v1.0 (its driver discovers the API at start).
+    const values = find(ev, "kubernetes:helm.sh/v4:Chart", "gateway-chart").inputs["values"] as { podAnnotations?: Record<string, string> };
+    expect(values.podAnnotations).toEqual({ "agent-platform/agent-sandbox-version": "v1.0.1" });
+  });
+
+  it("a stack that keeps v0.5.6 keeps its manifest, webhook CRD and gateway pod template, with no migration", async () => {
+    const ev = await runProgram("dev", buildConfigMap({ tier: "dev", kubernetesVersion: "1.34", catalog: { versions: { agentSandbox: "v0.5.6" } } }));
+    expect(ev.fetched).toEqual([UPSTREAM_V05_MANIFEST_URL]);
+    const crd = find(ev, "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition", "agent-sandbox-crd-sandboxes.agents.x-k8s.io");
+    expect(crd.ignoreChanges).toEqual(["spec.conversion.webhook.clientConfig.caBundle"]);
+    expect(crd.dependsOn).toEqual([]);
+    expect((crd.inputs["spec"] as { conversion: unknown }).conversion).toEqual({
+      strategy: "Webhook",
+      webhook: {
+        conversionReviewVersions: ["v1", "v1beta1"],
+        clientConfig: { service: { name: "agent-sandbox-webhook-service", namespace: "agent-sandbox-system", path: "/convert" } },
+      },
+    });
+    expect(controllerObjs(ev).map((o) => `${String(o["kind"])}/${String((o["metadata"] as { name: string }).name)}`)).toContain("Service/agent-sandbox-webhook-service");
+    expect((deployment(ev).spec.template.spec["containers"] as { image: string }[]).map((c) => c.image)).toEqual([
+      "registry.k8s.io/agent-sandbox/agent-sandbox-controller:v0.5.6",
+    ]);
+    expect(ev.resources.filter((r) => r.name.startsWith("agent-sandbox-migration"))).toEqual([]);
+    expect(ev.hooks).toEqual([]);
+    expect((find(ev, "kubernetes:helm.sh/v4:Chart", "gateway-chart").inputs["values"] as Record<string, unknown>)["podAnnotations"]).toBeUndefined();
+  });
+
   it("dev: the upstream controller image, no pull secret", async () => {
     const pod = deployment(await runExample("dev")).spec.template.spec;
-    expect((pod["containers"] as { image: string }[]).map((c) => c.image)).toEqual(["registry.k8s.io/agent-sandbox/agent-sandbox-controller:v0.5.6"]);
+    expect((pod["containers"] as { image: string }[]).map((c) => c.image)).toEqual(["registry.k8s.io/agent-sandbox/agent-sandbox-controller:v1.0.1"]);
     expect(pod["imagePullSecrets"]).toBeUndefined();
   });
 
@@ -46,7 +90,7 @@ describe("agent-sandbox", () => {
     const ev = await runExample("prod");
     const pod = deployment(ev).spec.template.spec;
     expect((pod["containers"] as { image: string }[]).map((c) => c.image)).toEqual([
-      "harbor.example.internal/mirror/registry.k8s.io/agent-sandbox/agent-sandbox-controller:v0.5.6",
+      "harbor.example.internal/mirror/registry.k8s.io/agent-sandbox/agent-sandbox-controller:v1.0.1",
     ]);
     expect(pod["imagePullSecrets"]).toEqual([{ name: "platform-registry-credentials" }]);
     const pull = find(ev, "kubernetes:core/v1:Secret", "namespaces-agent-sandbox-system-pull");

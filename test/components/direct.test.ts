@@ -100,13 +100,56 @@ describe("AgentSandbox", () => {
   const deployment = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "c", namespace: "agent-sandbox-system" }, spec: {} };
   const ns = { apiVersion: "v1", kind: "Namespace", metadata: { name: "agent-sandbox-system" } };
 
-  it("one CRD resource per CRD (retained when asked), the rest in a ConfigGroup after them", async () => {
+  const webhookCrd = {
+    ...crd,
+    metadata: { name: "olds.example.io" },
+    spec: { conversion: { strategy: "Webhook", webhook: { clientConfig: { service: { name: "w", namespace: "agent-sandbox-system" } } } } },
+  };
+
+  it("one CRD resource per CRD (retained when asked; the caBundle ignored where a webhook converts), the rest in a ConfigGroup after them", async () => {
     const ev = await runComponents(() => {
-      new AgentSandbox("as", { parts: { namespace: ns, crds: [crd], objects: [deployment] }, dependsOn: [], retainCrds: true });
+      new AgentSandbox("as", { parts: { namespace: ns, crds: [crd, webhookCrd], objects: [deployment] }, dependsOn: [], retainCrds: true });
     });
     const c = find(ev, "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition", "as-crd-things.example.io");
-    expect([c.retainOnDelete, c.ignoreChanges]).toEqual([true, ["spec.conversion.webhook.clientConfig.caBundle"]]);
-    expect(find(ev, "kubernetes:yaml/v2:ConfigGroup", "as-controller").dependsOn).toEqual([c.urn]);
+    const old = find(ev, "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition", "as-crd-olds.example.io");
+    expect([c.retainOnDelete, c.ignoreChanges, c.dependsOn]).toEqual([true, [], []]);
+    expect([old.retainOnDelete, old.ignoreChanges]).toEqual([true, ["spec.conversion.webhook.clientConfig.caBundle"]]);
+    expect(find(ev, "kubernetes:yaml/v2:ConfigGroup", "as-controller").dependsOn).toEqual([c.urn, old.urn]);
+    expect(ev.resources.filter((r) => r.type === "kubernetes:core/v1:ConfigMap")).toEqual([]);
+    expect(ev.hooks).toEqual([]);
+  });
+
+  it("with a migration: prepare's ConfigMap before the CRDs, finish's after the CRDs and controller, both hooks also run in preview", async () => {
+    let as: AgentSandbox | undefined;
+    const noop = async () => {};
+    const ev = await runComponents(() => {
+      as = new AgentSandbox("as", {
+        parts: { namespace: ns, crds: [crd], objects: [deployment] },
+        dependsOn: [],
+        retainCrds: false,
+        migration: { record: { target: "v1.0.1" }, prepare: noop, finish: noop },
+      });
+    });
+    const prepared = find(ev, "kubernetes:core/v1:ConfigMap", "as-migration");
+    const done = find(ev, "kubernetes:core/v1:ConfigMap", "as-migration-done");
+    const c = find(ev, "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition", "as-crd-things.example.io");
+    const controller = find(ev, "kubernetes:yaml/v2:ConfigGroup", "as-controller");
+    expect(prepared.inputs["metadata"]).toEqual({
+      name: "agent-platform-migration-v1",
+      namespace: "agent-sandbox-system",
+      labels: { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "agent-platform" },
+    });
+    expect([prepared.inputs["data"], done.inputs["data"]]).toEqual([{ target: "v1.0.1" }, { target: "v1.0.1" }]);
+    expect(prepared.hooks).toEqual({ beforeCreate: ["as-migration-prepare"], beforeUpdate: ["as-migration-prepare"] });
+    expect(done.hooks).toEqual({ beforeCreate: ["as-migration-finish"], beforeUpdate: ["as-migration-finish"] });
+    expect(ev.hooks).toEqual([
+      { name: "as-migration-prepare", onDryRun: true },
+      { name: "as-migration-finish", onDryRun: true },
+    ]);
+    expect(c.dependsOn).toEqual([prepared.urn]);
+    expect(controller.dependsOn).toEqual([c.urn]);
+    expect(done.dependsOn).toEqual([c.urn, controller.urn]);
+    expect((as?.migration ?? []).length).toBe(2);
   });
 
   it("refuses parts without a CRD", async () => {

@@ -236,14 +236,14 @@ describe("one error naming every bad key", () => {
       errorOf({
         tier: "dev",
         kubernetesVersion: "1.33",
-        catalog: { versions: { agentSandbox: "v1.0.3", openshell: "v0.0.111", helm: "3" }, images: { "gpu.driver": { tag: "1" } } },
+        catalog: { versions: { agentSandbox: "v1.1.0", openshell: "v0.0.111", helm: "3" }, images: { "gpu.driver": { tag: "1" } } },
       }),
     ).toBe(
       [
         'stack "test" has 4 configuration errors:',
         "  - catalog.images[\"gpu.driver\"]: unknown image; allowed: " +
           "agentSandbox.controller, cephCsi.plugin, cephCsi.provisioner, cephCsi.registrar, cephCsi.resizer, cephCsi.snapshotter, cloudnativePg.operator, cloudnativePg.postgres, csiDriverNfs.livenessProbe, csiDriverNfs.nfs, csiDriverNfs.nodeDriverRegistrar, csiDriverNfs.provisioner, csiDriverNfs.resizer, csiDriverNfs.snapshotController, csiDriverNfs.snapshotter, gpuOperator.ccManager, gpuOperator.dcgm, gpuOperator.dcgmExporter, gpuOperator.devicePlugin, gpuOperator.draDriver, gpuOperator.driver, gpuOperator.driverManager, gpuOperator.gdrcopy, gpuOperator.gds, gpuOperator.gfd, gpuOperator.kataSandboxDevicePlugin, gpuOperator.migManager, gpuOperator.nfd, gpuOperator.nodeStatusExporter, gpuOperator.operator, gpuOperator.sandboxDevicePlugin, gpuOperator.toolkit, gpuOperator.validator, gpuOperator.vfioManager, gpuOperator.vfioManagerDriverManager, gpuOperator.vgpuDeviceManager, gpuOperator.vgpuManagerDriverManager, openshell.gateway, openshell.sandboxBase, openshell.supervisor",
-        "  - catalog.versions.agentSandbox: v1.0.3 is outside the supported range v0.5.2 <= version < v1.0.0 (OpenShell needs the v1beta1 Sandbox API (v0.5+), v0.5.0-v0.5.1 wipe claim status on upgrade, and v1.0 drops v1alpha1 and needs a storedVersions migration this installer does not run)",
+        '  - catalog.versions.agentSandbox: v1.1.0 is outside the supported range v0.5.2 <= version < v1.1.0 (OpenShell needs the v1beta1 Sandbox API (v0.5+), v0.5.0-v0.5.1 wipe claim status on upgrade, and v1.1 is neither released nor tested; a cluster moving from v0.5.x to v1.0.x is migrated by the graph (README "agent-sandbox v0.5 to v1.0"))',
         "  - catalog.versions.helm: unknown release; allowed: agentSandbox, cephCsi, cloudnativePg, cloudnativePgOperator, csiDriverNfs, gpuOperator, openshell",
         '  - catalog.versions.openshell: "v0.0.111" is not a version of the form X.Y.Z (no leading v)',
         FOOTER,
@@ -253,11 +253,11 @@ describe("one error naming every bad key", () => {
 
   it("version values are checked once the keys are known", () => {
     expect(
-      errorOf({ tier: "dev", kubernetesVersion: "1.33", catalog: { versions: { agentSandbox: "v1.0.3", openshell: "v0.0.111", cloudnativePg: "0.30.0" } } }),
+      errorOf({ tier: "dev", kubernetesVersion: "1.33", catalog: { versions: { agentSandbox: "v1.1.0", openshell: "v0.0.111", cloudnativePg: "0.30.0" } } }),
     ).toBe(
       [
         'stack "test" has 3 configuration errors:',
-        "  - catalog.versions.agentSandbox: v1.0.3 is outside the supported range v0.5.2 <= version < v1.0.0 (OpenShell needs the v1beta1 Sandbox API (v0.5+), v0.5.0-v0.5.1 wipe claim status on upgrade, and v1.0 drops v1alpha1 and needs a storedVersions migration this installer does not run)",
+        '  - catalog.versions.agentSandbox: v1.1.0 is outside the supported range v0.5.2 <= version < v1.1.0 (OpenShell needs the v1beta1 Sandbox API (v0.5+), v0.5.0-v0.5.1 wipe claim status on upgrade, and v1.1 is neither released nor tested; a cluster moving from v0.5.x to v1.0.x is migrated by the graph (README "agent-sandbox v0.5 to v1.0"))',
         "  - catalog.versions.cloudnativePgOperator: required when catalog.versions.cloudnativePg is 0.30.0 (known chart/operator pairs: 0.26.1/1.27.1, 0.27.1/1.28.1, 0.28.3/1.29.1, 0.29.0/1.30.0)",
         '  - catalog.versions.openshell: "v0.0.111" is not a version of the form X.Y.Z (no leading v)',
         FOOTER,
@@ -389,20 +389,24 @@ describe("gateway, PKI and database rules", () => {
 
   it("prod without the manifest digest", () => {
     const api = { apiServer: { cidrs: ["10.0.0.1/32"] } };
-    expect(errorOf({ tier: "prod", kubernetesVersion: "1.34", policies: api, gateway: { oidc: { issuer: ISSUER } } })).toBe(
+    // v0.5.5: a supported version whose digest the catalog does not carry.
+    const v055 = { versions: { agentSandbox: "v0.5.5" } };
+    expect(errorOf({ tier: "prod", kubernetesVersion: "1.34", policies: api, gateway: { oidc: { issuer: ISSUER } }, catalog: v055 })).toBe(
       [
         'stack "test" has 1 configuration error:',
-        '  - catalog.manifestSha256["agent-sandbox"]: required in the prod tier: the sha256 of sandbox.yaml v0.5.6 (sha256sum the file you verified and mirrored)',
+        '  - catalog.manifestSha256["agent-sandbox"]: required in the prod tier: the sha256 of sandbox.yaml v0.5.5 (sha256sum the file you verified and mirrored)',
         FOOTER,
       ].join("\n"),
     );
-    // The all-in-one asset's digest for v0.5.6 is in the catalog.
-    const c = resolveConfig({
-      stack: "test",
-      values: { tier: "prod", kubernetesVersion: "1.34", policies: api, gateway: { oidc: { issuer: ISSUER } }, agentSandbox: { extensions: true } },
-      secrets: NO_SECRETS,
-    });
-    expect(c.agentSandbox.extensions).toBe(true);
+    // The catalog carries both assets' digests for the pin (v1.0.1) and for v0.5.6.
+    for (const [agentSandbox, extensions] of [["v1.0.1", false], ["v1.0.1", true], ["v0.5.6", false], ["v0.5.6", true]] as const) {
+      const c = resolveConfig({
+        stack: "test",
+        values: { tier: "prod", kubernetesVersion: "1.34", policies: api, gateway: { oidc: { issuer: ISSUER } }, agentSandbox: { extensions }, catalog: { versions: { agentSandbox } } },
+        secrets: NO_SECRETS,
+      });
+      expect([c.catalog.versions.agentSandbox, c.agentSandbox.extensions]).toEqual([agentSandbox, extensions]);
+    }
   });
 
   it("route, user namespaces on OpenShift, reserved namespaces, certificate lifetimes", () => {

@@ -10,7 +10,7 @@ import * as fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { schemaLeaves } from "../../config/reference";
 import { SECRET_KEY_NAMES } from "../../config/secrets";
-import { FIXTURE_SHA256, SERVED } from "../harness/examples";
+import { FIXTURE_SHA256, SERVED, withFixtureDigests } from "../harness/examples";
 import { EvaluationError, evaluate } from "../harness/mocks";
 import { EXAMPLE_SECRETS, EXAMPLE_STACKS, buildConfigMap, readProject, readStackFile, type StackConfigMap } from "../harness/stackConfig";
 
@@ -94,7 +94,7 @@ async function runMutated(stack: string, m: Mutation): Promise<Outcome> {
     return "refused-by-cli";
   }
   try {
-    await evaluate({ stack: { ...config, stack }, fetches: SERVED, program });
+    await evaluate({ stack: { ...withFixtureDigests(config), stack }, fetches: SERVED, program });
     return "ok";
   } catch (err) {
     const cause = err instanceof EvaluationError ? err.cause : err;

@@ -39,6 +39,7 @@ const REQUEST_GETTERS = [
   "getReplacementTrigger",
   "getAliasesList",
   "getObject",
+  "getHooks",
 ] as const;
 
 /** What the harness (and config/load.ts) rely on beyond the SDK's public API, and why. */
@@ -50,6 +51,7 @@ export const SDK_INTERNALS: Readonly<Record<string, string>> = {
   "Output.isSecret": "tells whether a stack output is secret",
   "log.warn without an engine": `writes "${"warning: [runtime] "}<message>" with console.warn, which the harness captures`,
   "runtime.isConfigSecret": "config/load.ts learns whether a secret setting was stored encrypted (the program refuses plain-text secrets with it)",
+  "MockMonitor has no registerResourceHook": "the harness supplies one that records each hook's name and onDryRun (new pulumi.ResourceHook registers through it)",
 };
 
 /** The internals an SDK upgrade changed, each with what broke; empty when all hold. */
@@ -78,6 +80,11 @@ export async function checkSdkInternals(): Promise<string[]> {
   }
   if (!lines.includes(`${LOG_WARN_PREFIX}probe`)) out.push(`log.warn without an engine: printed ${JSON.stringify(lines)}, not "${LOG_WARN_PREFIX}probe"`);
   if (typeof runtime["isConfigSecret"] !== "function") out.push(`runtime.isConfigSecret: ${SDK_INTERNALS["runtime.isConfigSecret"]}`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const hookRequest = (require("@pulumi/pulumi/proto/resource_pb") as { RegisterResourceHookRequest?: { prototype: Record<string, unknown> } }).RegisterResourceHookRequest;
+  if (typeof hookRequest?.prototype["getName"] !== "function" || typeof hookRequest.prototype["getOnDryRun"] !== "function") {
+    out.push(`MockMonitor has no registerResourceHook: RegisterResourceHookRequest.getName/getOnDryRun changed`);
+  }
   return out;
 }
 
@@ -106,6 +113,14 @@ export interface Registered {
   readonly aliases: readonly AliasRecord[];
   /** Resource transforms in the resource's options (called by the engine on a component's children). */
   readonly transforms: readonly pulumi.ResourceTransform[];
+  /** Resource hooks bound to it: `beforeCreate` etc. → hook names (absent when none). */
+  readonly hooks?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** A resource hook the program registered. */
+export interface HookRecord {
+  readonly name: string;
+  readonly onDryRun: boolean;
 }
 
 export type AliasRecord =
@@ -122,6 +137,8 @@ export interface Evaluation {
   readonly fetched?: readonly string[];
   /** What the program logged with `pulumi.log.warn` (captured, not printed). */
   readonly warnings: readonly string[];
+  /** Resource hooks the program registered. */
+  readonly hooks?: readonly HookRecord[];
 }
 
 export interface EvaluateOptions {
@@ -187,6 +204,30 @@ interface RegisterRequest {
   getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
   getAliasesList(): { hasUrn(): boolean; getUrn(): string; getSpec(): AliasSpecProto | undefined }[];
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+  getHooks(): HooksBinding | undefined;
+}
+
+interface HooksBinding {
+  getBeforeCreateList(): string[];
+  getAfterCreateList(): string[];
+  getBeforeUpdateList(): string[];
+  getAfterUpdateList(): string[];
+  getBeforeDeleteList(): string[];
+  getAfterDeleteList(): string[];
+}
+
+function hookNames(b: HooksBinding | undefined): Record<string, string[]> | undefined {
+  if (b === undefined) return undefined;
+  const all: Record<string, string[]> = {
+    beforeCreate: b.getBeforeCreateList(),
+    afterCreate: b.getAfterCreateList(),
+    beforeUpdate: b.getBeforeUpdateList(),
+    afterUpdate: b.getAfterUpdateList(),
+    beforeDelete: b.getBeforeDeleteList(),
+    afterDelete: b.getAfterDeleteList(),
+  };
+  const set = Object.entries(all).filter(([, v]) => v.length > 0);
+  return set.length > 0 ? Object.fromEntries(set) : undefined;
 }
 
 function aliasRecord(a: { hasUrn(): boolean; getUrn(): string; getSpec(): AliasSpecProto | undefined }): AliasRecord {
@@ -208,6 +249,7 @@ function aliasRecord(a: { hasUrn(): boolean; getUrn(): string; getSpec(): AliasS
 
 interface MonitorLike {
   registerResource(req: RegisterRequest, cb: (err: unknown, res: { getUrn(): string } | undefined) => void): Promise<void>;
+  registerResourceHook?: (req: { getName(): string; getOnDryRun(): boolean }, cb: (err: unknown, res: unknown) => void) => void;
 }
 
 const digest = (s: string) => createHash("sha256").update(s).digest();
@@ -303,6 +345,11 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
   pulumi.runtime.setAllConfig(opts.stack.config, opts.stack.secretKeys);
 
   const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
+  const hooks: HookRecord[] = [];
+  monitor.registerResourceHook = (req, cb) => {
+    hooks.push({ name: req.getName(), onDryRun: req.getOnDryRun() });
+    cb(null, {});
+  };
   const original = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) =>
     original(req, (err, res) => {
@@ -313,6 +360,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
         const propertyDependencies: Record<string, string[]> = {};
         req.getPropertydependenciesMap().forEach((v, k) => (propertyDependencies[k] = [...v.getUrnsList()].sort()));
         const trigger = req.getReplacementTrigger()?.toJavaScript();
+        const boundHooks = hookNames(req.getHooks());
         resources.push({
           type: req.getType(),
           name: req.getName(),
@@ -331,6 +379,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
           ...(trigger !== undefined && trigger !== null ? { replacementTrigger: trigger } : {}),
           aliases: req.getAliasesList().map(aliasRecord),
           transforms: transformsByUrn.get(`${req.getType()}::${req.getName()}`) ?? [],
+          ...(boundHooks !== undefined ? { hooks: boundHooks } : {}),
         });
       }
       cb(err, res);
@@ -385,7 +434,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
     if (pulumi.Output.isInstance(v) && (await isSecretOutput(v as pulumi.Output<unknown>))) secretOutputs.push(k);
     outputs[k] = await resolveDeep(v);
   }
-  return { resources, outputs, secretOutputs, invokes, fetched, warnings };
+  return { resources, outputs, secretOutputs, invokes, fetched, warnings, hooks };
 }
 
 /** Resolves Outputs anywhere inside a value (stack outputs may nest them). */

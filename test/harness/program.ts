@@ -6,18 +6,29 @@
  * read an evaluation.
  */
 import { evaluate, type Evaluation } from "./mocks";
-import { SERVED, runExampleStack } from "./examples";
+import { SERVED, runExampleStack, withFixtureDigests } from "./examples";
 import { buildConfigMap, type StackConfigMap } from "./stackConfig";
 
-export { FIXTURE_MANIFEST, FIXTURE_SHA256, PROD_MANIFEST_URL, UPSTREAM_MANIFEST_URL, exampleConfig } from "./examples";
+export {
+  FIXTURE_MANIFEST,
+  FIXTURE_SHA256,
+  FIXTURE_V05_MANIFEST,
+  FIXTURE_V05_SHA256,
+  PROD_MANIFEST_URL,
+  UPSTREAM_MANIFEST_URL,
+  UPSTREAM_V05_MANIFEST_URL,
+  exampleConfig,
+  withFixtureDigests,
+} from "./examples";
 
 type Program = () => Promise<Record<string, unknown>>;
 let program: Promise<Program> | undefined;
 /** index.ts, loaded once: the program is a function of the configuration the runtime holds. */
 const loadProgram = (): Promise<Program> => (program ??= import("../../index").then((m) => m.default as Program));
 
+/** Runs index.ts; agent-sandbox assets the configuration does not pin are expected to be the served fixtures. */
 export async function runProgram(stack: string, config: StackConfigMap, fetches: Readonly<Record<string, string>> = SERVED): Promise<Evaluation> {
-  return evaluate({ stack: { ...config, stack }, fetches, program: await loadProgram() });
+  return evaluate({ stack: { ...withFixtureDigests(config), stack }, fetches, program: await loadProgram() });
 }
 
 const examples = new Map<string, Promise<Evaluation>>();

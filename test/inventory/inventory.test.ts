@@ -34,7 +34,7 @@ describe("inventory of the example stacks", () => {
       ["nvcr.io/nvidia/k8s-device-plugin:v0.20.0", true],
       ["nvcr.io/nvidia/k8s/container-toolkit:v1.20.0", true],
       ["nvcr.io/nvidia/k8s/dcgm-exporter:4.6.0-4.8.3-distroless", true],
-      ["registry.k8s.io/agent-sandbox/agent-sandbox-controller:v0.5.6", false],
+      ["registry.k8s.io/agent-sandbox/agent-sandbox-controller:v1.0.1", false],
       ["registry.k8s.io/nfd/node-feature-discovery:v0.19.0", false],
     ]);
     expect(inv.images.every((i) => i.mirror === `harbor.example.internal/mirror/${i.source}`)).toBe(true);
@@ -56,10 +56,10 @@ describe("inventory of the example stacks", () => {
     expect(inv.files).toEqual([
       {
         name: "sandbox.yaml",
-        version: "v0.5.6",
-        source: "https://github.com/kubernetes-sigs/agent-sandbox/releases/download/v0.5.6/sandbox.yaml",
-        mirror: "https://files.example.internal/platform-manifests/agent-sandbox/v0.5.6/sandbox.yaml",
-        sha256: "f1127ab655a07de5f65991339fc8cd5200f471652f61d7ceeaa8e7c6cc252581",
+        version: "v1.0.1",
+        source: "https://github.com/kubernetes-sigs/agent-sandbox/releases/download/v1.0.1/sandbox.yaml",
+        mirror: "https://files.example.internal/platform-manifests/agent-sandbox/v1.0.1/sandbox.yaml",
+        sha256: "e30fa5017c6c39d85780ba94554e372da35b068e63a1c3d1a7d70137b349a9b0",
         why: "agent-sandbox manifest",
       },
     ]);
@@ -92,7 +92,7 @@ describe("formats", () => {
             { name: "ghcr.io/nvidia/openshell-community/sandboxes/base:8f7d0da" },
             { name: "ghcr.io/nvidia/openshell/gateway:0.0.111" },
             { name: "ghcr.io/nvidia/openshell/supervisor:0.0.111" },
-            { name: "registry.k8s.io/agent-sandbox/agent-sandbox-controller:v0.5.6" },
+            { name: "registry.k8s.io/agent-sandbox/agent-sandbox-controller:v1.0.1" },
           ],
         },
       },
@@ -106,7 +106,7 @@ describe("formats", () => {
         apiVersion: "content.hauler.cattle.io/v1",
         kind: "Files",
         metadata: { name: "agent-platform-dev-files" },
-        spec: { files: [{ path: "https://github.com/kubernetes-sigs/agent-sandbox/releases/download/v0.5.6/sandbox.yaml", name: "sandbox.yaml" }] },
+        spec: { files: [{ path: "https://github.com/kubernetes-sigs/agent-sandbox/releases/download/v1.0.1/sandbox.yaml", name: "sandbox.yaml" }] },
       },
     ]);
   });
@@ -121,12 +121,12 @@ describe("formats", () => {
           "nvidia/openshell/supervisor": ["0.0.111"],
         },
       },
-      "registry.k8s.io": { images: { "agent-sandbox/agent-sandbox-controller": ["v0.5.6"] } },
+      "registry.k8s.io": { images: { "agent-sandbox/agent-sandbox-controller": ["v1.0.1"] } },
     });
     expect(text.split("\n").slice(0, 3)).toEqual([
       "# skopeo sync source for stack dev; not images (fetch with helm or hauler, curl):",
       "#   chart oci://ghcr.io/nvidia/openshell/helm-chart helm-chart 0.0.111",
-      "#   file https://github.com/kubernetes-sigs/agent-sandbox/releases/download/v0.5.6/sandbox.yaml",
+      "#   file https://github.com/kubernetes-sigs/agent-sandbox/releases/download/v1.0.1/sandbox.yaml sha256 e30fa5017c6c39d85780ba94554e372da35b068e63a1c3d1a7d70137b349a9b0",
     ]);
   });
 
@@ -135,7 +135,7 @@ describe("formats", () => {
     expect(lines[0]).toBe("# dev: 4 images, 1 charts, 1 files (online)");
     expect(lines).toHaveLength(7);
     expect(lines[6]).toBe(
-      "file\thttps://github.com/kubernetes-sigs/agent-sandbox/releases/download/v0.5.6/sandbox.yaml\thttps://github.com/kubernetes-sigs/agent-sandbox/releases/download/v0.5.6/sandbox.yaml\t(no sha256)\tagent-sandbox manifest",
+      "file\thttps://github.com/kubernetes-sigs/agent-sandbox/releases/download/v1.0.1/sandbox.yaml\thttps://github.com/kubernetes-sigs/agent-sandbox/releases/download/v1.0.1/sandbox.yaml\te30fa5017c6c39d85780ba94554e372da35b068e63a1c3d1a7d70137b349a9b0\tagent-sandbox manifest",
     );
   });
 });

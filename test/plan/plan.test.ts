@@ -42,10 +42,12 @@ describe("dev plan", () => {
     expect(p.manifests).toEqual([
       {
         id: "agent-sandbox",
-        version: "v0.5.6",
+        version: "v1.0.1",
         asset: "sandbox.yaml",
-        sourceUrl: "https://github.com/kubernetes-sigs/agent-sandbox/releases/download/v0.5.6/sandbox.yaml",
-        location: { kind: "url", url: "https://github.com/kubernetes-sigs/agent-sandbox/releases/download/v0.5.6/sandbox.yaml" },
+        sourceUrl: "https://github.com/kubernetes-sigs/agent-sandbox/releases/download/v1.0.1/sandbox.yaml",
+        location: { kind: "url", url: "https://github.com/kubernetes-sigs/agent-sandbox/releases/download/v1.0.1/sandbox.yaml" },
+        // The catalog's digest for the pinned version (how it was derived: catalog/artifacts.ts).
+        sha256: "e30fa5017c6c39d85780ba94554e372da35b068e63a1c3d1a7d70137b349a9b0",
       },
     ]);
   });
@@ -79,7 +81,7 @@ describe("prod plan (mirrored, GPUs on two node OSes)", () => {
 
   it("fetches the agent-sandbox manifest from the file server", () => {
     expect(p.manifests.map((m) => m.location)).toEqual([
-      { kind: "url", url: "https://files.example.internal/m/agent-sandbox/v0.5.6/sandbox.yaml" },
+      { kind: "url", url: "https://files.example.internal/m/agent-sandbox/v1.0.1/sandbox.yaml" },
     ]);
   });
 

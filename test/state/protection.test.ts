@@ -83,7 +83,8 @@ describe("rotation", () => {
     // Nothing else is triggered: a re-issued certificate follows its key and CA through its inputs.
     expect(ev.resources.filter((r) => r.replacementTrigger !== undefined).map((r) => r.name).sort()).toEqual(["pki-ca-key", "pki-jwt-key", "pki-kek"]);
     const values = find(ev, "kubernetes:helm.sh/v4:Chart", "gateway-chart").inputs["values"] as Record<string, unknown>;
-    expect(values["podAnnotations"]).toBeUndefined();
+    // Only agent-sandbox's version annotation (values/openshell.ts); no key generations.
+    expect(values["podAnnotations"]).toEqual({ "agent-platform/agent-sandbox-version": "v1.0.1" });
   });
 
   it("raising a generation changes only that key's trigger; the JWT key and KEK also roll the gateway", async () => {
@@ -91,7 +92,7 @@ describe("rotation", () => {
     expect(trigger(ev, "tls:index/privateKey:PrivateKey", "pki-jwt-key")).toBe(2);
     expect(trigger(ev, "tls:index/privateKey:PrivateKey", "pki-ca-key")).toBe(1);
     const values = find(ev, "kubernetes:helm.sh/v4:Chart", "gateway-chart").inputs["values"] as Record<string, unknown>;
-    expect(values["podAnnotations"]).toEqual({ "agent-platform/key-generations": "jwtKey=2,kek=1" });
+    expect(values["podAnnotations"]).toEqual({ "agent-platform/agent-sandbox-version": "v1.0.1", "agent-platform/key-generations": "jwtKey=2,kek=1" });
   });
 
   it("a KEK rotation is refused until the loss of stored credentials is acknowledged for that generation", async () => {

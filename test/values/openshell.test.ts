@@ -22,6 +22,10 @@ describe("supervisor sideload method", () => {
 });
 
 describe("openshellValues", () => {
+  it("a stack on v0.5.x has no agent-sandbox annotation (its gateway pod template stays as it was)", () => {
+    expect(openshellValues(plan({ tier: "dev", kubernetesVersion: "1.34", catalog: { versions: { agentSandbox: "v0.5.6" } } }))["podAnnotations"]).toBeUndefined();
+  });
+
   it("dev: the complete values object", () => {
     expect(openshellValues(plan({ tier: "dev", kubernetesVersion: "1.34" }))).toEqual({
       certManager: { enabled: false },
@@ -30,6 +34,8 @@ describe("openshellValues", () => {
       imagePullSecrets: [],
       networkPolicy: { enabled: true },
       pkiInitJob: { enabled: false },
+      // Rolls the gateway when agent-sandbox moves (from v1.0 on): its driver discovers the Sandbox API at start.
+      podAnnotations: { "agent-platform/agent-sandbox-version": "v1.0.1" },
       podSecurityContext: { seccompProfile: { type: "RuntimeDefault" } },
       replicaCount: 1,
       resources: { limits: { cpu: "1", memory: "1Gi" }, requests: { cpu: "100m", memory: "256Mi" } },
