@@ -40,6 +40,21 @@ async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
 
 const MERGE_PATCH = k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch);
 
+/** How long a call is retried while the API server answers 429 (it re-initializes a CRD's storage after each CRD change). */
+const BUSY_RETRY_MS = 30_000;
+
+async function patiently<T>(call: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + BUSY_RETRY_MS;
+  for (;;) {
+    try {
+      return await call();
+    } catch (err) {
+      if (statusOf(err) !== 429 || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
 interface Listed {
   items?: { metadata?: { name?: string; namespace?: string } }[];
   metadata?: { continue?: string };
@@ -55,7 +70,7 @@ export function kubeMigrationApi(kc: k8s.KubeConfig): MigrationApi {
   const apps = kc.makeApiClient(k8s.AppsV1Api);
   return {
     async readCrd(name): Promise<CrdState | undefined> {
-      const crd = await orUndefined(ext.readCustomResourceDefinition({ name }));
+      const crd = await orUndefined(patiently(() => ext.readCustomResourceDefinition({ name })));
       if (crd === undefined) return undefined;
       return {
         name,
@@ -69,13 +84,15 @@ export function kubeMigrationApi(kc: k8s.KubeConfig): MigrationApi {
       const out: ObjectKey[] = [];
       let cont: string | undefined;
       do {
-        const page = (await custom.listClusterCustomObject({
-          group: crd.group,
-          version,
-          plural: crd.plural,
-          limit: 500,
-          ...(cont !== undefined ? { _continue: cont } : {}),
-        })) as Listed;
+        const page = (await patiently(() =>
+          custom.listClusterCustomObject({
+            group: crd.group,
+            version,
+            plural: crd.plural,
+            limit: 500,
+            ...(cont !== undefined ? { _continue: cont } : {}),
+          }),
+        )) as Listed;
         for (const item of page.items ?? []) out.push({ namespace: item.metadata?.namespace ?? "", name: item.metadata?.name ?? "" });
         cont = page.metadata?.continue || undefined;
       } while (cont !== undefined);
@@ -84,10 +101,10 @@ export function kubeMigrationApi(kc: k8s.KubeConfig): MigrationApi {
     async rewriteObject(crd, version, key): Promise<boolean> {
       const ref = { group: crd.group, version, plural: crd.plural, namespace: key.namespace, name: key.name };
       for (let attempt = 0; ; attempt++) {
-        const obj = (await orUndefined(custom.getNamespacedCustomObject(ref))) as object | undefined;
+        const obj = (await orUndefined(patiently(() => custom.getNamespacedCustomObject(ref)))) as object | undefined;
         if (obj === undefined) return false;
         try {
-          await custom.replaceNamespacedCustomObject({ ...ref, body: obj, fieldManager: FIELD_MANAGER });
+          await patiently(() => custom.replaceNamespacedCustomObject({ ...ref, body: obj, fieldManager: FIELD_MANAGER }));
           return true;
         } catch (err) {
           const code = statusOf(err);
@@ -97,22 +114,21 @@ export function kubeMigrationApi(kc: k8s.KubeConfig): MigrationApi {
       }
     },
     async setStoredVersions(crdName, versions) {
-      await ext.patchCustomResourceDefinitionStatus({ name: crdName, body: { status: { storedVersions: [...versions] } }, fieldManager: FIELD_MANAGER }, MERGE_PATCH);
+      await patiently(() => ext.patchCustomResourceDefinitionStatus({ name: crdName, body: { status: { storedVersions: [...versions] } }, fieldManager: FIELD_MANAGER }, MERGE_PATCH));
     },
     async dropConversionWebhook(crdName) {
-      await ext.patchCustomResourceDefinition(
-        { name: crdName, body: { spec: { conversion: { strategy: "None", webhook: null } } }, fieldManager: FIELD_MANAGER },
-        MERGE_PATCH,
+      await patiently(() =>
+        ext.patchCustomResourceDefinition({ name: crdName, body: { spec: { conversion: { strategy: "None", webhook: null } } }, fieldManager: FIELD_MANAGER }, MERGE_PATCH),
       );
     },
     async secretExists(namespace, name) {
-      return (await orUndefined(core.readNamespacedSecret({ namespace, name }))) !== undefined;
+      return (await orUndefined(patiently(() => core.readNamespacedSecret({ namespace, name })))) !== undefined;
     },
     async deleteSecret(namespace, name) {
-      await orUndefined(core.deleteNamespacedSecret({ namespace, name }));
+      await orUndefined(patiently(() => core.deleteNamespacedSecret({ namespace, name })));
     },
     async deploymentImage(namespace, name) {
-      const d = await orUndefined(apps.readNamespacedDeployment({ namespace, name }));
+      const d = await orUndefined(patiently(() => apps.readNamespacedDeployment({ namespace, name })));
       return d?.spec?.template.spec?.containers[0]?.image;
     },
   };

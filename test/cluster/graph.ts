@@ -12,7 +12,7 @@
  */
 import { RELEASES } from "../../catalog/artifacts";
 import { VARIANTS } from "../../bench/graph";
-import { FIXTURE_SHA256, exampleConfig } from "../harness/examples";
+import { FIXTURE_SHA256, exampleConfig, withFixtureDigests } from "../harness/examples";
 import type { Evaluation, Registered } from "../harness/mocks";
 import { runProgram } from "../harness/program";
 import { EXAMPLE_STACKS, type StackConfigMap } from "../harness/stackConfig";
@@ -105,7 +105,10 @@ function servedManifests(): { fetches: Record<string, string>; digests: Record<s
 }
 
 /** A stack configuration with every pinned manifest digest set to the served manifest's. */
-function withDigests(config: StackConfigMap, digests: Record<string, string>): StackConfigMap {
+function withDigests(unpinned: StackConfigMap, digests: Record<string, string>): StackConfigMap {
+  // The catalog pins the real release assets' digests; the served manifest is rebuilt here, so every
+  // asset is first pinned to the fixture's digest (as the mock tier does), then mapped to the served one.
+  const config = withFixtureDigests(unpinned);
   const key = `${config.project}:catalog`;
   const raw = config.config[key];
   if (raw === undefined) return config;
