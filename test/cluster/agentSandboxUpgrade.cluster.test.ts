@@ -19,7 +19,7 @@
  * A v0.5.6-era Sandbox stored at v1beta1 sits next to the old ones.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AGENT_SANDBOX_CRDS, inspect, prepare } from "../../migration/agentSandbox";
+import { AGENT_SANDBOX_CRDS, finish, inspect, prepare } from "../../migration/agentSandbox";
 import { kubeMigrationApi, loadKubeConfig } from "../../migration/kubeClient";
 import { ApiError, type ApiClient, type K8sObject } from "./api";
 import { startControlPlane, type ControlPlane } from "./controlPlane";
@@ -138,6 +138,19 @@ describe("agent-sandbox v0.5.6 → v1.0.1 on a real API server", () => {
         { "Content-Type": "application/merge-patch+json" },
       );
     }
+    // What the v0.5.6 release and its controller left in agent-sandbox-system (no kubelet runs the Deployment here).
+    await c.apply({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "agent-sandbox-controller", namespace: "agent-sandbox-system" },
+      spec: {
+        selector: { matchLabels: { app: "agent-sandbox-controller" } },
+        template: { metadata: { labels: { app: "agent-sandbox-controller" } }, spec: { containers: [{ name: "agent-sandbox-controller", image: "registry.k8s.io/agent-sandbox/agent-sandbox-controller:v0.5.6" }] } },
+      },
+    });
+    for (const name of ["agent-sandbox-webhook-certs", "unrelated"]) {
+      await c.apply({ apiVersion: "v1", kind: "Secret", metadata: { name, namespace: "agent-sandbox-system" }, stringData: { k: "v" } });
+    }
     // Objects written under v0.5.6 are stored at v1beta1.
     await c.apply(obj("agents.x-k8s.io/v1beta1", "Sandbox", "team-b", "delta", { podTemplate }));
     await c.apply(obj("extensions.agents.x-k8s.io/v1beta1", "SandboxWarmPool", "team-a", "python-pool", { sandboxTemplateRef: { name: "python" }, replicas: 2 }));
@@ -171,7 +184,8 @@ describe("agent-sandbox v0.5.6 → v1.0.1 on a real API server", () => {
       SandboxWarmPool: ["team-a/python-pool"],
     });
     const api = kubeMigrationApi(loadKubeConfig({ path: cp.kubeconfigPath }));
-    expect((await inspect(api)).installedVersion).toBeUndefined(); // no controller Deployment in this tier
+    const found = await inspect(api);
+    expect([found.installedVersion, found.webhookSecretPresent, found.blocked]).toEqual(["v0.5.6", true, undefined]);
 
     const result = await prepare(api);
     expect(result).toEqual({
@@ -208,8 +222,12 @@ describe("agent-sandbox v0.5.6 → v1.0.1 on a real API server", () => {
       ]),
     );
     expect(await snapshot(cp.client)).toEqual(expected);
+    // After the CRDs and controller: the leftover webhook Secret goes, and nothing else.
+    expect(await finish(api)).toBe(true);
+    expect((await cp.client.list("v1", "Secret", "agent-sandbox-system")).map((x) => x.metadata.name)).toEqual(["unrelated"]);
     // Idempotent: a re-run finds nothing to do.
     expect(await prepare(api)).toEqual({ rewritten: {}, pruned: [], webhooksDropped: [] });
+    expect(await finish(api)).toBe(false);
   });
 });
 
