@@ -3,6 +3,9 @@
  * stack targets (kubeconfig path or contents, and context, as the Pulumi
  * provider uses them). Thin: every decision is in migration/agentSandbox.ts.
  */
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { delimiter, join } from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import type { CrdRef, CrdState, MigrationApi, ObjectKey } from "./agentSandbox";
 
@@ -22,7 +25,14 @@ export function loadKubeConfig(src: KubeconfigSource): k8s.KubeConfig {
   const kc = new k8s.KubeConfig();
   if (src.contents !== undefined) kc.loadFromString(src.contents);
   else if (src.path !== undefined) kc.loadFromFile(src.path);
-  else kc.loadFromDefault();
+  else {
+    // loadFromDefault falls back to http://localhost:8080 when it finds nothing; say what is missing instead.
+    const candidates = process.env["KUBECONFIG"] ? process.env["KUBECONFIG"].split(delimiter).filter((p) => p !== "") : [join(homedir(), ".kube", "config")];
+    if (!candidates.some((p) => existsSync(p)) && process.env["KUBERNETES_SERVICE_HOST"] === undefined) {
+      throw new Error(`no kubeconfig (${candidates.join(delimiter)} ${candidates.length > 1 ? "do" : "does"} not exist; set cluster.kubeconfigPath or $KUBECONFIG)`);
+    }
+    kc.loadFromDefault();
+  }
   if (src.context !== undefined) kc.setCurrentContext(src.context);
   return kc;
 }

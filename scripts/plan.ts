@@ -1,8 +1,9 @@
 /**
  * `npm run plan -- --stack <name> [--json]`: what a stack will install, from
- * its stack file, with no cluster and no Pulumi CLI: the cluster it targets,
- * components, versions, images, key settings, the secrets it still needs and
- * the install order. It reads the stack file as `pulumi up` does and refuses
+ * its stack file, with no Pulumi CLI: the cluster it targets, components,
+ * versions, images, key settings, the secrets it still needs and the install
+ * order; and, when the cluster answers, the agent-sandbox preflight (installed
+ * version, stored versions, object counts, whether the pin applies as is). It reads the stack file as `pulumi up` does and refuses
  * what `pulumi up` refuses (a secret it has not been given yet is listed, not
  * refused: set secrets last, just before `pulumi preview`).
  */
@@ -18,6 +19,9 @@ import type { Plan } from "../plan/plan";
 import { namespaceRoles, podSecurityLabels } from "../security/podSecurity";
 import { relaxations } from "../security/relaxations";
 import { upgradeNotesFor } from "../catalog/upgrades";
+import type { MigrationApi } from "../migration/agentSandbox";
+import type { KubeconfigSource } from "../migration/kubeClient";
+import { preflightLines, runPreflight, type Preflight } from "../migration/preflight";
 import { rotationUnprotectCommands } from "../state/protection";
 import { UsageError, exitWith, parseOptions, runCommand, type CommandResult } from "./cli";
 
@@ -82,7 +86,38 @@ export function clusterTarget(plan: Plan, env: Environment = LOCAL): ClusterTarg
   };
 }
 
-export function planSummary(plan: Plan, secrets: SecretPresenceMap, cluster: ClusterTarget, project: string) {
+/**
+ * Reads the agent-sandbox state of the stack's cluster (migration/preflight.ts),
+ * bounded; any failure is reported as "not checked" with the reason, never as
+ * a plan failure. `connect` is injectable for tests.
+ */
+export async function clusterPreflight(
+  plan: Plan,
+  connect: (src: KubeconfigSource) => Promise<MigrationApi> = async (src) => {
+    const { kubeMigrationApi, loadKubeConfig } = await import("../migration/kubeClient");
+    return kubeMigrationApi(loadKubeConfig(src));
+  },
+  timeoutMs = PREFLIGHT_TIMEOUT_MS,
+): Promise<Preflight> {
+  const p = plan.provider;
+  if (p.kubeconfigFromSecret) return { reachable: false, reason: "the kubeconfig is the secret setting, which plan does not read" };
+  const src: KubeconfigSource = { ...(p.kubeconfigPath !== undefined ? { path: p.kubeconfigPath } : {}), ...(p.context !== undefined ? { context: p.context } : {}) };
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([connect(src).then((api) => runPreflight(api, plan.versions.agentSandbox)), deadline]);
+  } catch (err) {
+    return { reachable: false, reason: `cluster not reachable: ${err instanceof Error ? err.message : String(err)}` };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const PREFLIGHT_TIMEOUT_MS = 10_000;
+
+export function planSummary(plan: Plan, secrets: SecretPresenceMap, cluster: ClusterTarget, project: string, preflight?: Preflight) {
   const c = plan.config;
   const graph = componentGraph(plan);
   return {
@@ -110,15 +145,16 @@ export function planSummary(plan: Plan, secrets: SecretPresenceMap, cluster: Clu
       ? `on: protect the CA, JWT key, KEK${plan.components.cloudnativePg ? " and Postgres Cluster" : ""}; retain the CRDs and namespaces ${plan.protection.namespaces.join(", ")}`
       : "off (protection.enabled): destroy deletes everything, the CRDs and their custom resources included",
     rotation: { ...c.pki.rotation, unprotectFirst: rotationUnprotectCommands(plan.stack, project, plan.protection, c.pki.rotation) },
-    upgrades: upgradeNotesFor(plan.versions),
+    upgrades: upgradeNotesFor(plan.versions, preflight?.reachable === true ? preflight.installedVersion : undefined),
     relaxations: relaxations(plan),
+    preflight: preflight ?? { reachable: false, reason: "not asked (npm run plan reads the cluster)" },
   };
 }
 
-export function planCommand(root: string, argv: readonly string[], env: Environment = LOCAL): CommandResult {
+export function planCommand(root: string, argv: readonly string[], env: Environment = LOCAL, preflight?: Preflight): CommandResult {
   const { stack, json } = parsePlanArgs(argv);
   const { plan, secrets, missingSecrets } = planStackFile(root, stack);
-  const s = planSummary(plan, secrets, clusterTarget(plan, env), readProjectFile(root).name);
+  const s = planSummary(plan, secrets, clusterTarget(plan, env), readProjectFile(root).name, preflight);
   const notes = missingSecrets.map((i) => `${i.path}: ${i.message} (pulumi up refuses the stack until it is set)`);
   if (json) return { stdout: `${JSON.stringify(s, null, 2)}\n`, notes };
   const on = Object.entries(s.components).map(([k, v]) => `${k} ${v ? "on" : "off"}`).join(", ");
@@ -144,9 +180,23 @@ export function planCommand(root: string, argv: readonly string[], env: Environm
       : []),
     ...s.upgrades.flatMap((u) => [`upgrade ${u.id} ${u.from} -> ${u.to}:`, ...u.notes.map((n) => `  - ${n}`)]),
     ...(s.relaxations.length > 0 ? ["relaxations:", ...s.relaxations.map((r) => `  ${r}`)] : []),
+    ...preflightLines(s.preflight),
     "",
   ].join("\n");
   return { stdout, notes };
 }
 
-if (require.main === module) exitWith(runCommand(USAGE, process.argv.slice(2), (argv) => planCommand(join(__dirname, ".."), argv)));
+/** The preflight for the stack the arguments name; undefined when they name none (runCommand then reports why). */
+async function preflightFor(root: string, argv: readonly string[]): Promise<Preflight | undefined> {
+  try {
+    return await clusterPreflight(planStackFile(root, parsePlanArgs(argv).stack).plan);
+  } catch {
+    return undefined;
+  }
+}
+
+if (require.main === module) {
+  const root = join(__dirname, "..");
+  const argv = process.argv.slice(2);
+  void preflightFor(root, argv).then((pre) => exitWith(runCommand(USAGE, argv, (a) => planCommand(root, a, LOCAL, pre))));
+}

@@ -22,6 +22,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AGENT_SANDBOX_CRDS, finish, inspect, prepare } from "../../migration/agentSandbox";
 import { kubeMigrationApi, loadKubeConfig } from "../../migration/kubeClient";
 import { ApiError, type ApiClient, type K8sObject } from "./api";
+import { planStackFile } from "../../plan/fromStackFile";
+import { clusterPreflight } from "../../scripts/plan";
+import { ROOT } from "../harness/stackConfig";
 import { startControlPlane, type ControlPlane } from "./controlPlane";
 import { agentSandboxCrds } from "./upstream";
 
@@ -159,6 +162,19 @@ describe("agent-sandbox v0.5.6 → v1.0.1 on a real API server", () => {
 
   it("is set up as an upgraded cluster ends up: storedVersions lists v1alpha1 and v1beta1", async () => {
     for (const name of [SANDBOXES, TEMPLATES, CLAIMS, WARMPOOLS]) expect([name, await storedVersions(cp.client, name)]).toEqual([name, ["v1alpha1", "v1beta1"]]);
+  });
+
+  it("npm run plan's preflight reads it through the stack's kubeconfig: v0.5.6, stored versions, counts, v1.0.1 does not apply as is", async () => {
+    const { plan } = planStackFile(ROOT, "dev");
+    const pre = await clusterPreflight({ ...plan, provider: { ...plan.provider, kubeconfigPath: cp.kubeconfigPath, context: "envtest" } });
+    if (!pre.reachable) throw new Error(pre.reason);
+    expect([pre.installedVersion, pre.appliesAsIs]).toEqual(["v0.5.6", false]);
+    expect(pre.crds.map((c) => [c.kind, c.storedVersions, c.objects])).toEqual([
+      ["Sandbox", ["v1alpha1", "v1beta1"], 4],
+      ["SandboxClaim", ["v1alpha1", "v1beta1"], 0],
+      ["SandboxTemplate", ["v1alpha1", "v1beta1"], 1],
+      ["SandboxWarmPool", ["v1alpha1", "v1beta1"], 1],
+    ]);
   });
 
   it("without the migration, the API server rejects the v1.0.1 CRDs (negative control)", async () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { runCommand } from "../../scripts/cli";
-import { USAGE, clusterTarget, parsePlanArgs, planCommand, type Environment } from "../../scripts/plan";
+import { USAGE, clusterPreflight, clusterTarget, parsePlanArgs, planCommand, type Environment } from "../../scripts/plan";
+import { runPreflight, type Preflight } from "../../migration/preflight";
+import { FakeCluster, upgradedV05Cluster } from "../migration/fakeCluster";
 import { planStackFile } from "../../plan/fromStackFile";
 import { ROOT } from "../harness/stackConfig";
 
@@ -101,5 +103,65 @@ describe("npm run plan", () => {
   ])("%j: exit 2 with the reason and the usage", (argv, message) => {
     expect(() => parsePlanArgs(argv)).toThrow(message);
     expect(plan(argv)).toEqual({ code: 2, stdout: "", stderr: `${message}\n${USAGE}\n` });
+  });
+});
+
+describe("npm run plan: the agent-sandbox preflight", () => {
+  const withPreflight = (pre: Preflight) => runCommand(USAGE, ["--stack", "dev"], (a) => planCommand(ROOT, a, NOWHERE, pre));
+  const { plan: dev } = planStackFile(ROOT, "dev");
+
+  it("without a cluster read: says so, and prints the automated v0.5 path in case the cluster runs v0.5.x", () => {
+    const { stdout } = plan(["--stack", "dev"]);
+    expect(stdout).toContain("upgrade agentSandbox v0.5.x (if the cluster runs it) -> v1.0.1:\n  - Why: v1.0 serves v1beta1 only and drops the conversion webhook");
+    expect(stdout).toContain("  - pulumi up, before the v1.0 CRDs (hook on ConfigMap agent-sandbox-system/agent-platform-migration-v1)");
+    expect(stdout.trimEnd().split("\n").at(-1)).toBe("preflight: the cluster was not checked (not asked (npm run plan reads the cluster))");
+  });
+
+  it("a cluster on v0.5.6 upgraded from v0.4: installed version, stored versions, counts, the verdict and what pulumi up migrates", async () => {
+    const pre = await runPreflight(upgradedV05Cluster(false), "v1.0.1");
+    const { code, stdout } = withPreflight(pre);
+    expect(code).toBe(0);
+    expect(stdout).toContain("upgrade agentSandbox v0.5.6 -> v1.0.1:\n");
+    expect(stdout.trimEnd().split("\n").slice(-12)).toEqual([
+      "preflight (read from the cluster):",
+      "  agent-sandbox installed: v0.5.6",
+      '  sandboxes.agents.x-k8s.io: storedVersions ["v1alpha1","v1beta1"], 3 Sandbox object(s)',
+      "  sandboxclaims.extensions.agents.x-k8s.io: not installed",
+      "  sandboxtemplates.extensions.agents.x-k8s.io: not installed",
+      "  sandboxwarmpools.extensions.agents.x-k8s.io: not installed",
+      '  target v1.0.1: does not apply as is: the API server would reject the v1.0 CRDs until the migration runs (pulumi up runs it first): rewrite 3 Sandbox object(s) at v1beta1 (storedVersions ["v1alpha1","v1beta1"]); set sandboxes.agents.x-k8s.io status.storedVersions ["v1alpha1","v1beta1"] -> ["v1beta1"]; set sandboxes.agents.x-k8s.io spec.conversion Webhook -> None',
+      "  the next pulumi up migrates first:",
+      '    - rewrite 3 Sandbox object(s) at v1beta1 (storedVersions ["v1alpha1","v1beta1"])',
+      '    - set sandboxes.agents.x-k8s.io status.storedVersions ["v1alpha1","v1beta1"] -> ["v1beta1"]',
+      "    - set sandboxes.agents.x-k8s.io spec.conversion Webhook -> None",
+      "    - after the v1.0 CRDs and controller: delete Secret agent-sandbox-system/agent-sandbox-webhook-certs",
+    ]);
+    const json = JSON.parse(runCommand(USAGE, ["--stack", "dev", "--json"], (a) => planCommand(ROOT, a, NOWHERE, pre)).stdout) as { preflight: Preflight };
+    expect(json.preflight).toEqual(JSON.parse(JSON.stringify(pre)));
+  });
+
+  it("a cluster already on v1.0: applies as is, and no v0.5 notes", async () => {
+    const cluster = new FakeCluster().addCrd("sandboxes.agents.x-k8s.io", { versions: ["v1beta1"], conversionStrategy: "None", objects: new Map([["a/x", "v1beta1"]]) });
+    cluster.controllerImage = "registry.k8s.io/agent-sandbox/agent-sandbox-controller:v1.0.1";
+    const { stdout } = withPreflight(await runPreflight(cluster, "v1.0.1"));
+    expect(stdout).not.toContain("upgrade agentSandbox");
+    expect(stdout).toContain("  target v1.0.1: applies as is: every agent-sandbox CRD stores only v1beta1 and has no conversion webhook\n");
+  });
+
+  it("unreachable, slow or secret-kubeconfig clusters are reported, never a failure", async () => {
+    expect(await clusterPreflight(dev, async () => Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:6443")))).toEqual({
+      reachable: false,
+      reason: "cluster not reachable: connect ECONNREFUSED 127.0.0.1:6443",
+    });
+    expect(await clusterPreflight(dev, () => new Promise<never>(() => {}), 50)).toEqual({ reachable: false, reason: "cluster not reachable: no answer within 0.05 s" });
+    const secretKubeconfig = { ...dev, provider: { ...dev.provider, kubeconfigFromSecret: true } };
+    expect(await clusterPreflight(secretKubeconfig, async () => new FakeCluster())).toEqual({ reachable: false, reason: "the kubeconfig is the secret setting, which plan does not read" });
+    const seen: unknown[] = [];
+    const withContext = { ...dev, provider: { ...dev.provider, context: "lab", kubeconfigPath: "/etc/kube/lab.yaml" } };
+    await clusterPreflight(withContext, async (src) => {
+      seen.push(src);
+      return new FakeCluster();
+    });
+    expect(seen).toEqual([{ path: "/etc/kube/lab.yaml", context: "lab" }]);
   });
 });
