@@ -138,11 +138,18 @@ describe("npm run plan shows protection, rotation and upgrades", () => {
   });
 
   it("upgrade notes for every release moved off its pin, and only those", async () => {
-    const { upgradeNotesFor, UPGRADE_NOTES } = await import("../../catalog/upgrades");
+    const { upgradeNotesFor, UPGRADE_NOTES, AGENT_SANDBOX_FROM_V05 } = await import("../../catalog/upgrades");
     const { RELEASES } = await import("../../catalog/artifacts");
     const pinned = Object.fromEntries(Object.entries(RELEASES).map(([k, r]) => [k, r.version])) as Record<keyof typeof RELEASES, string>;
-    expect(upgradeNotesFor(pinned)).toEqual([]);
-    expect(upgradeNotesFor({ ...pinned, openshell: "0.0.112" })).toEqual([{ id: "openshell", from: "0.0.111", to: "0.0.112", notes: UPGRADE_NOTES.openshell.notes }]);
+    // A cluster known to run v1.0 already: nothing moves.
+    expect(upgradeNotesFor(pinned, "v1.0.1")).toEqual([]);
+    expect(upgradeNotesFor({ ...pinned, openshell: "0.0.112" }, "v1.0.1")).toEqual([{ id: "openshell", from: "0.0.111", to: "0.0.112", notes: UPGRADE_NOTES.openshell.notes }]);
+    // The v0.5 → v1.0 path: for a cluster on v0.5.x, or one not read.
+    const fromV05 = { id: "agentSandbox", to: "v1.0.1", notes: AGENT_SANDBOX_FROM_V05.notes };
+    expect(upgradeNotesFor(pinned, "v0.5.6")).toEqual([{ ...fromV05, from: "v0.5.6" }]);
+    expect(upgradeNotesFor(pinned)).toEqual([{ ...fromV05, from: "v0.5.x (if the cluster runs it)" }]);
+    // A stack that keeps v0.5.6 has nothing to migrate.
+    expect(upgradeNotesFor({ ...pinned, agentSandbox: "v0.5.6" })).toEqual([{ id: "agentSandbox", from: "v1.0.1", to: "v0.5.6", notes: UPGRADE_NOTES.agentSandbox.notes }]);
     for (const note of Object.values(UPGRADE_NOTES)) expect(note.notes.length).toBeGreaterThan(0);
   });
 });
