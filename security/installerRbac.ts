@@ -35,6 +35,12 @@ export const MANAGED: Readonly<Record<string, readonly string[]>> = {
   "gateway.networking.k8s.io": ["grpcroutes"],
 };
 
+/** The agent-sandbox kinds the v1.0 migration rewrites in place. */
+export const MIGRATED: Readonly<Record<string, readonly string[]>> = {
+  "agents.x-k8s.io": ["sandboxes"],
+  "extensions.agents.x-k8s.io": ["sandboxclaims", "sandboxtemplates", "sandboxwarmpools"],
+};
+
 export function installerRules(): RbacRule[] {
   const rules: RbacRule[] = Object.entries(MANAGED).map(([group, resources]) => ({ apiGroups: [group], resources: [...resources], verbs: MANAGE }));
   // Charts create Roles and ClusterRoles granting what their operators need; without holding all of
@@ -43,6 +49,10 @@ export function installerRules(): RbacRule[] {
   // The Kubernetes provider reads the cluster's version and API groups, and waits on pods and events.
   rules.push({ apiGroups: [""], resources: ["pods", "events", "endpoints"], verbs: ["get", "list", "watch"] });
   rules.push({ apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] });
+  // The agent-sandbox v0.5 → v1.0 migration (migration/agentSandbox.ts): rewrite each object at its
+  // storage version, and prune the CRDs' status.storedVersions. It deletes only a Secret (above).
+  for (const [group, resources] of Object.entries(MIGRATED)) rules.push({ apiGroups: [group], resources: [...resources], verbs: ["get", "list", "update"] });
+  rules.push({ apiGroups: ["apiextensions.k8s.io"], resources: ["customresourcedefinitions/status"], verbs: ["get", "patch"] });
   return rules;
 }
 

@@ -79,6 +79,18 @@ async function applyError(client: ApiClient, o: K8sObject): Promise<string> {
   return "accepted";
 }
 
+/**
+ * Waits (bounded) until the API server's handler for a kind no longer serves `version`: a CRD
+ * update swaps the handler (and its storage) asynchronously, and until then the old one answers.
+ */
+async function waitUnserved(client: ApiClient, group: string, plural: string, version: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while ((await client.request("GET", `/apis/${group}/${version}/${plural}`)).status !== 404) {
+    if (Date.now() > deadline) throw new Error(`${plural}.${group}/${version} still served 20 s after the v1.0.1 CRDs were applied`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** A read retried while the API server re-initializes a CRD's storage after a change (429), bounded. */
 async function settled<T>(read: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
@@ -220,6 +232,7 @@ describe("agent-sandbox v0.5.6 → v1.0.1 on a real API server", () => {
       expect([name, crd!.spec.versions.map((v) => v.name), crd!.spec.conversion, crd!.status.storedVersions]).toEqual([name, ["v1beta1"], { strategy: "None" }, ["v1beta1"]]);
     }
     // v1alpha1 is gone from every CRD: an object still stored as v1alpha1 could no longer be read.
+    for (const c of AGENT_SANDBOX_CRDS) await waitUnserved(cp.client, c.group, c.plural, "v1alpha1");
     // Every field is unchanged. The objects that were stored as v1alpha1 gain the v1beta1 schema's
     // defaults: the API server defaults a write with the request version's schema, and a read from
     // etcd with the stored version's (v1alpha1 has none of them), so the rewrite materializes what
@@ -268,7 +281,14 @@ describe("the rewrite is what keeps objects readable (a control for the migratio
     const v101 = crdsAt("v1.0.1").get(name)!;
     expect(await applyError(c, v101)).toBe("accepted");
     await c.waitEstablished(v101);
-    const res = await c.request("GET", "/apis/agents.x-k8s.io/v1beta1/namespaces/team-a/sandboxes/alpha");
+    await waitUnserved(c, "agents.x-k8s.io", "sandboxes", "v1alpha1");
+    // The new handler may lag discovery by a moment; the read fails once it serves (bounded).
+    const deadline = Date.now() + 20_000;
+    let res = await c.request("GET", "/apis/agents.x-k8s.io/v1beta1/namespaces/team-a/sandboxes/alpha");
+    while (res.status === 200 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      res = await c.request("GET", "/apis/agents.x-k8s.io/v1beta1/namespaces/team-a/sandboxes/alpha");
+    }
     expect([res.status, (res.body as { message: string }).message]).toEqual([500, "request to convert CR from an invalid group/version: agents.x-k8s.io/v1alpha1"]);
   });
 });

@@ -1,6 +1,7 @@
 /** The installer's ClusterRole covers every kind the graph creates, and the file is current. */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { AGENT_SANDBOX_CRDS } from "../../migration/agentSandbox";
 import { covers, installerRbacYaml, installerRules, plural } from "../../security/installerRbac";
 import { RBAC_DOC } from "../../scripts/render-docs";
 import type { Evaluation } from "../harness/mocks";
@@ -25,6 +26,17 @@ function kinds(ev: Evaluation): string[] {
 }
 
 describe("installer RBAC", () => {
+  it("allows exactly what the agent-sandbox v1.0 migration calls: read and update each kind, patch CRD status, delete a Secret", () => {
+    const allows = (group: string, resource: string, verb: string) =>
+      installerRules().some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb));
+    for (const c of AGENT_SANDBOX_CRDS) for (const verb of ["get", "list", "update"]) expect([c.group, c.plural, verb, allows(c.group, c.plural, verb)]).toEqual([c.group, c.plural, verb, true]);
+    for (const c of AGENT_SANDBOX_CRDS) expect(allows(c.group, c.plural, "delete")).toBe(false);
+    expect(["get", "patch"].map((v) => allows("apiextensions.k8s.io", "customresourcedefinitions/status", v))).toEqual([true, true]);
+    expect(["get", "patch"].map((v) => allows("apiextensions.k8s.io", "customresourcedefinitions", v))).toEqual([true, true]);
+    expect(["get", "delete"].map((v) => allows("", "secrets", v))).toEqual([true, true]);
+    expect(allows("apps", "deployments", "get")).toBe(true);
+  });
+
   it("pluralizes kinds as the API does", () => {
     expect(["Deployment", "NetworkPolicy", "StorageClass", "ServiceMonitor"].map(plural)).toEqual(["deployments", "networkpolicies", "storageclasses", "servicemonitors"]);
   });
