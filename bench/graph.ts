@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { FIXTURE_SHA256, SERVED, exampleConfig } from "../test/harness/examples";
+import { FIXTURE_SHA256, SERVED, exampleConfig, withFixtureDigests } from "../test/harness/examples";
 import { evaluate, type Evaluation } from "../test/harness/mocks";
 import { EXAMPLE_STACKS, buildConfigMap, stagingValues, type StackConfigMap } from "../test/harness/stackConfig";
 
@@ -15,6 +15,8 @@ const MIRROR = { mode: "mirrored", host: "harbor.example.internal", pathPrefix: 
 /** Configurations beyond the examples: every component switch and integration at least once. */
 export const VARIANTS: Readonly<Record<string, { stack: string; config: () => StackConfigMap }>> = {
   "dev-gpu-timeslicing": { stack: "dev", config: () => buildConfigMap({ tier: "dev", kubernetesVersion: "1.34", gpu: { enabled: true, timeSlicingReplicas: 4, sandboxWorkloads: true, mig: true } }) },
+  // A stack that keeps agent-sandbox v0.5.6 (webhook conversion, no migration, no gateway roll).
+  "dev-keeps-agent-sandbox-v0.5": { stack: "dev", config: () => buildConfigMap({ tier: "dev", kubernetesVersion: "1.34", catalog: { versions: { agentSandbox: "v0.5.6" } } }) },
   "dev-openshift-shared": { stack: "dev", config: () => buildConfigMap({ tier: "dev", kubernetesVersion: "1.33", cluster: { openshift: true }, gateway: { sandboxNamespace: "openshell" }, relaxations: { sharedSandboxNamespace: true } }) },
   "dev-extensions-route": {
     stack: "dev",
@@ -79,6 +81,7 @@ export function shape(ev: Evaluation): unknown {
       replacementTrigger: r.replacementTrigger,
       aliases: r.aliases,
       transforms: r.transforms.map((t) => t.toString()),
+      hooks: r.hooks,
     })),
     outputs: ev.outputs,
   };
@@ -92,7 +95,7 @@ async function main(out: string): Promise<void> {
     ...Object.entries(VARIANTS).map(([name, v]) => [name, v.stack, v.config()] as [string, string, StackConfigMap]),
   ];
   for (const [name, stack, config] of runs) {
-    const ev = await evaluate({ stack: { ...config, stack }, fetches: SERVED, program });
+    const ev = await evaluate({ stack: { ...withFixtureDigests(config), stack }, fetches: SERVED, program });
     writeFileSync(join(out, `${name}.json`), `${JSON.stringify(shape(ev), null, 1)}\n`);
     console.log(`${name}: ${ev.resources.length} resources`);
   }

@@ -12,7 +12,7 @@
  */
 import { RELEASES } from "../../catalog/artifacts";
 import { VARIANTS } from "../../bench/graph";
-import { FIXTURE_SHA256, exampleConfig, withFixtureDigests } from "../harness/examples";
+import { FIXTURE_SHA256, FIXTURE_V05_SHA256, exampleConfig, withFixtureDigests } from "../harness/examples";
 import type { Evaluation, Registered } from "../harness/mocks";
 import { runProgram } from "../harness/program";
 import { EXAMPLE_STACKS, type StackConfigMap } from "../harness/stackConfig";
@@ -93,9 +93,8 @@ export function graphObjects(ev: Evaluation): GraphObject[] {
   return out;
 }
 
-/** The release manifest served for every agent-sandbox URL the plan may fetch. */
-function servedManifests(): { fetches: Record<string, string>; digests: Record<string, string> } {
-  const version = RELEASES.agentSandbox.version;
+/** The release manifest of `version` served for every agent-sandbox URL the plan may fetch. */
+function servedManifests(version: string): { fetches: Record<string, string>; digests: Record<string, string> } {
   const core = agentSandboxManifest(version, false);
   const ext = agentSandboxManifest(version, true);
   const fetches = new Proxy({} as Record<string, string>, {
@@ -104,17 +103,25 @@ function servedManifests(): { fetches: Record<string, string>; digests: Record<s
   return { fetches, digests: { "agent-sandbox": sha256(core), "agent-sandbox-with-extensions": sha256(ext) } };
 }
 
+/** The agent-sandbox version a configuration installs (its catalog.versions, else the pin). */
+function agentSandboxVersionOf(config: StackConfigMap): string {
+  const raw = config.config[`${config.project}:catalog`];
+  const catalog = (raw !== undefined && raw !== "" ? JSON.parse(raw) : {}) as { versions?: { agentSandbox?: string } };
+  return catalog.versions?.agentSandbox ?? RELEASES.agentSandbox.version;
+}
+
 /** A stack configuration with every pinned manifest digest set to the served manifest's. */
 function withDigests(unpinned: StackConfigMap, digests: Record<string, string>): StackConfigMap {
   // The catalog pins the real release assets' digests; the served manifest is rebuilt here, so every
-  // asset is first pinned to the fixture's digest (as the mock tier does), then mapped to the served one.
+  // asset is first pinned to a fixture's digest (as the mock tier does), then mapped to the served one.
   const config = withFixtureDigests(unpinned);
   const key = `${config.project}:catalog`;
   const raw = config.config[key];
   if (raw === undefined) return config;
   const catalog = JSON.parse(raw) as { manifestSha256?: Record<string, string> };
   if (catalog.manifestSha256 === undefined) return config;
-  const pinned = Object.fromEntries(Object.entries(catalog.manifestSha256).map(([id, sha]) => [id, sha === FIXTURE_SHA256 ? (digests[id] ?? sha) : sha]));
+  const fixtures = [FIXTURE_SHA256, FIXTURE_V05_SHA256];
+  const pinned = Object.fromEntries(Object.entries(catalog.manifestSha256).map(([id, sha]) => [id, fixtures.includes(sha) ? (digests[id] ?? sha) : sha]));
   return { ...config, config: { ...config.config, [key]: JSON.stringify({ ...catalog, manifestSha256: pinned }) } };
 }
 
@@ -123,8 +130,8 @@ export const STACK_RUNS: readonly string[] = [...EXAMPLE_STACKS, ...Object.keys(
 
 /** Evaluates one example stack or variant under the mock engine with the real manifest served. */
 export async function evaluateRun(name: string): Promise<Evaluation> {
-  const { fetches, digests } = servedManifests();
   const variant = VARIANTS[name];
   const [stack, config] = variant !== undefined ? [variant.stack, variant.config()] : [name, exampleConfig(name)];
+  const { fetches, digests } = servedManifests(agentSandboxVersionOf(config));
   return runProgram(stack, withDigests(config, digests), fetches);
 }
