@@ -9,7 +9,8 @@ import { describeRef, refKey, type Expectation } from "./expectations";
 import { rowReference } from "./troubleshooting";
 
 export interface Finding {
-  readonly check: Expectation["check"];
+  /** The expectation's check, or what `--probe` does (probe: the Sandbox; mtls: the gateway handshake and /readyz). */
+  readonly check: Expectation["check"] | "probe" | "mtls";
   readonly object: string;
   readonly expected: string;
   readonly found: string;
