@@ -146,12 +146,12 @@ export function observe(reads: readonly (ObjectRef | ListRef)[], objects: readon
   const out = new Map<string, KubeObject | null | readonly KubeObject[]>();
   for (const r of reads) {
     if ("labelSelector" in r) {
-      const [k, v] = r.labelSelector.split("=");
+      const wanted = r.labelSelector.split(",").map((p) => p.split("=") as [string, string]);
       out.set(
         refKey(r),
         objects.filter((o) => {
           const m = o["metadata"] as { namespace?: string; labels?: Record<string, string> };
-          return o["kind"] === r.kind && m.namespace === r.namespace && m.labels?.[k ?? ""] === v;
+          return o["kind"] === r.kind && m.namespace === r.namespace && wanted.every(([k, v]) => m.labels?.[k] === v);
         }),
       );
     } else out.set(refKey(r), byKey.get(refKey(r)) ?? null);
