@@ -13,7 +13,9 @@ import { clientGatewayName } from "../values/clients";
 import { clientBundle, type BundleFile } from "./bundle";
 import { ENVIRONMENTS, backendFor, type Environment, type RunOutput, type Workspace } from "./orchestrate";
 
-export const CLIENT_USAGE = "usage: npm run -s platform -- client --env <dev|staging|prod> --out <dir> [--force]";
+import { CLIENT_USAGE } from "./usage";
+
+export { CLIENT_USAGE };
 
 export interface ClientDeps {
   plan(env: Environment): Plan;

@@ -6,9 +6,10 @@
  * without the Pulumi CLI; automation/workspace.ts is the real one.
  */
 import { join } from "node:path";
-import { CLIENT_USAGE, clientCommand } from "./client";
+import { clientCommand } from "./client";
 import { localDeps, type PlatformDeps } from "./deps";
-import { DEFAULT_TIMEOUT_SECONDS, VERIFY_USAGE, verifyCommand, verifyEnv } from "./verify";
+import { CLIENT_USAGE, VERIFY_USAGE } from "./usage";
+import { DEFAULT_TIMEOUT_SECONDS, verifyCommand, verifyEnv } from "./verify";
 
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];

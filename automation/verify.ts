@@ -15,7 +15,9 @@ import type { CrdExpectation } from "../verify/expectations";
 import { verifyCluster, type VerifyOptions, type VerifyReport } from "../verify/run";
 import { ENVIRONMENTS, backendFor, type Environment, type RunOutput, type Workspace } from "./orchestrate";
 
-export const VERIFY_USAGE = "usage: npm run -s platform -- verify --env <dev|staging|prod> [--probe] [--timeout <seconds>] [--json]";
+import { VERIFY_USAGE } from "./usage";
+
+export { VERIFY_USAGE };
 export const DEFAULT_TIMEOUT_SECONDS = 300;
 
 export interface VerifyDeps {
