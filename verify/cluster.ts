@@ -85,6 +85,9 @@ export function connectCluster(src: KubeconfigSource, timeoutMs: number): Cluste
   const where = `context "${context}" (${server})`;
   const call = <T>(what: string, p: Promise<T>) =>
     withDeadline(what, timeoutMs, p).catch((err: unknown) => {
+      if (err instanceof k8s.ApiException && (err.code === 401 || err.code === 403)) {
+        throw new ClusterUnreachable(`the identity of ${where} may not ${what} (HTTP ${err.code}): verify needs read access to what the stack installs, and --probe create/delete of Sandboxes and PVCs in the sandbox namespace`);
+      }
       if (isNotFound(err) || err instanceof k8s.ApiException) throw err;
       throw new ClusterUnreachable(`cannot reach the Kubernetes API server of ${where}: ${(err as Error).message}`);
     });

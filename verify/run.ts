@@ -4,9 +4,8 @@
  * cluster is the thin client layer (verify/cluster.ts) or a test's fake.
  */
 import type { Plan } from "../plan/plan";
-import { GATEWAY_SELECTOR } from "../values/openshell";
 import { gatewayServiceHost } from "../values/clients";
-import { GATEWAY_PORT } from "../values/openshell";
+import { GATEWAY_PORT, GATEWAY_SELECTOR } from "../values/openshell";
 import { checkPlatform, type Finding, type KubeObject } from "./checks";
 import type { Cluster } from "./cluster";
 import { expectations, readsOf, type CrdExpectation } from "./expectations";
