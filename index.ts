@@ -24,6 +24,7 @@ import { Storage } from "./components/storage";
 import { GpuOperator } from "./components/gpuOperator";
 import { Database } from "./components/database";
 import { OpenShellGateway } from "./components/openshellGateway";
+import { GatewayClients } from "./components/gatewayClients";
 
 export = async () => {
   const settings = readStackSettings(pulumi.getProject(), pulumi.getStack());
@@ -50,6 +51,8 @@ export = async () => {
     ...(database ? [database.cluster] : []), ...(gpu ? [gpu.chart] : []),
   ];
   const gateway = new OpenShellGateway("gateway", args.gatewayArgs(plan, secrets, gatewayDeps), opts);
+  const clients = args.gatewayClientsArgs(plan, pki);
+  if (clients !== undefined) new GatewayClients("gateway-clients", clients, opts);
 
   return {
     tier: plan.tier, versions: plan.versions, components: plan.components,

@@ -394,6 +394,15 @@ export const IMAGES: readonly ImageEntry[] = [
   },
   // CloudNativePG
   {
+    id: "verify.probe",
+    repository: "registry.k8s.io/pause",
+    tag: "3.10",
+    when: "always",
+    bindings: [{ kind: "resource", resource: "agents.x-k8s.io/v1beta1/Sandbox", path: "spec.podTemplate.spec.containers[0].image" }],
+    runtimeOnly: true,
+    why: "`verify --probe`: the container of the probe Sandbox that verify creates and deletes (never pulumi up)",
+  },
+  {
     id: "cloudnativePg.operator",
     repository: "ghcr.io/cloudnative-pg/cloudnative-pg",
     tag: { release: "cloudnativePgOperator" },

@@ -18,12 +18,14 @@ import { namespaceSpecs } from "../security/podSecurity";
 import { sandboxLimitRange, sandboxQuota } from "../security/quota";
 import { backupSecretName, cloudnativePgValues, clusterManifest, scheduledBackupManifest } from "../values/cloudnativePg";
 import { TIME_SLICING_CONFIGMAP, TIME_SLICING_KEY, gpuOperatorValues, timeSlicingConfig, timeSlicingOn } from "../values/gpuOperator";
+import { clientConfigMaps } from "../values/clients";
 import { COMMON_LABELS } from "../values/labels";
 import { gatewayServiceMonitor, postgresPodMonitor } from "../values/monitoring";
 import { GATEWAY_NAME, databaseSecretName, openshellValues } from "../values/openshell";
 import { CEPH_SECRET, cephCsiValues, csiDriverNfsValues, storageClasses } from "../values/storage";
 import type { AgentSandboxArgs } from "./agentSandbox";
 import type { DatabaseArgs } from "./database";
+import type { GatewayClientsArgs } from "./gatewayClients";
 import type { GpuOperatorArgs } from "./gpuOperator";
 import type { NamespacesArgs, RegistryCredentials } from "./namespaces";
 import type { OpenShellGatewayArgs } from "./openshellGateway";
@@ -200,4 +202,14 @@ export function gatewayArgs(plan: Plan, secrets: Secrets, dependsOn: Deps): Open
     ...(c.observability.prometheusOperator ? { serviceMonitor: gatewayServiceMonitor(plan) } : {}),
     dependsOn,
   };
+}
+
+/** In-cluster clients: the ConfigMaps, and the PKI's CA and client certificate (secret Outputs) for the Secrets. */
+export function gatewayClientsArgs(
+  plan: Plan,
+  pki: { readonly caCertificate: pulumi.Input<string>; readonly clientCertificate: pulumi.Input<string>; readonly clientKey: pulumi.Input<string> },
+): GatewayClientsArgs | undefined {
+  const configMaps = clientConfigMaps(plan);
+  if (configMaps.length === 0) return undefined;
+  return { configMaps, caCertificate: pki.caCertificate, clientCertificate: pki.clientCertificate, clientKey: pki.clientKey };
 }

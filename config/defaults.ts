@@ -34,6 +34,7 @@ const common: TierDefaults = {
     telemetry: false,
     supervisorTopology: "combined",
     upstreamProxy: { noProxy: [], cidrs: [], connectByHostname: false, allowCleartextCredentials: false },
+    clients: { name: "openshell-client", namespaces: [] },
     grpcRoute: { enabled: false, hostnames: [] },
   },
   pki: {

@@ -50,6 +50,8 @@ export const KEY_DOCS: Readonly<Record<string, string>> = {
   "gateway.oidc.adminRole": "Role value that grants admin.",
   "gateway.oidc.userRole": "Role value that grants user access.",
   "gateway.oidc.caConfigMap": "ConfigMap (key `ca.crt`) with the issuer's CA, in the gateway namespace.",
+  "gateway.clients.name": "Name of the client Secret and ConfigMap made in each `gateway.clients.namespaces` entry.",
+  "gateway.clients.namespaces": "Existing namespaces whose pods call the gateway (CI runners): each gets the client Secret (`ca.crt`, `tls.crt`, `tls.key`) and a ConfigMap with `OPENSHELL_GATEWAY` and `OPENSHELL_GATEWAY_ENDPOINT`; the gateway namespace gets a NetworkPolicy letting them reach port 8080 only (README \"In-cluster clients\").",
   "gateway.grpcRoute.enabled": "Expose the gateway through a Gateway API GRPCRoute.",
   "gateway.grpcRoute.hostnames": "Host names of the route.",
   "gateway.grpcRoute.gatewayName": "The existing Gateway (e.g. Envoy Gateway, class `eg`) the route attaches to.",

@@ -341,6 +341,13 @@ const GATEWAY_RULES: readonly Rule[] = [
       if (g.grpcRoute.enabled && g.grpcRoute.gatewayName === undefined) {
         out.push(issue(["gateway", "grpcRoute", "gatewayName"], "required when gateway.grpcRoute.enabled is true (the Gateway the route attaches to)"));
       }
+      const twice = g.clients.namespaces.filter((n, i) => g.clients.namespaces.indexOf(n) !== i);
+      if (twice.length > 0) out.push(issue(["gateway", "clients", "namespaces"], `${[...new Set(twice)].join(", ")} listed more than once`));
+      const owned = [AGENT_SANDBOX_NAMESPACE, g.namespace, g.sandboxNamespace ?? g.namespace];
+      const ownedClients = g.clients.namespaces.filter((n) => owned.includes(n));
+      if (ownedClients.length > 0) {
+        out.push(issue(["gateway", "clients", "namespaces"], `${ownedClients.join(", ")} belong(s) to the platform; list the namespaces your runners use`));
+      }
       if (g.userNamespaces && c.cluster.openshift) {
         out.push(issue(["gateway", "userNamespaces"], "fails on OpenShift (sandbox creation errors with setgroups, OpenShell #2520); leave it false"));
       }

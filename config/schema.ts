@@ -183,6 +183,15 @@ export const GatewaySchema = strict({
     /** Credentials (the secret upstreamProxyCredentials) go to an http:// proxy in cleartext Basic auth: say so. */
     allowCleartextCredentials: z.boolean(),
   }),
+  /**
+   * In-cluster clients (CI runners, job runners): each namespace gets a Secret (ca.crt, tls.crt,
+   * tls.key) and a ConfigMap (OPENSHELL_GATEWAY, OPENSHELL_GATEWAY_ENDPOINT) named `name`, and the
+   * gateway namespace a NetworkPolicy letting those namespaces reach the gateway port only.
+   */
+  clients: strict({
+    name: name("Secret"),
+    namespaces: z.array(name("namespace")),
+  }),
   /** Gateway API GRPCRoute to an existing Gateway (e.g. Envoy Gateway, class eg). */
   grpcRoute: strict({
     enabled: z.boolean(),

@@ -19,6 +19,7 @@ import { namespaceRoles, podSecurityLabels } from "../security/podSecurity";
 import { relaxations } from "../security/relaxations";
 import { upgradeNotesFor } from "../catalog/upgrades";
 import { rotationUnprotectCommands } from "../state/protection";
+import { probeSummary } from "../verify/probe";
 import { UsageError, exitWith, parseOptions, runCommand, type CommandResult } from "./cli";
 
 export const USAGE = "usage: npm run -s plan -- --stack <name> [--json]";
@@ -112,6 +113,8 @@ export function planSummary(plan: Plan, secrets: SecretPresenceMap, cluster: Clu
     rotation: { ...c.pki.rotation, unprotectFirst: rotationUnprotectCommands(plan.stack, project, plan.protection, c.pki.rotation) },
     upgrades: upgradeNotesFor(plan.versions),
     relaxations: relaxations(plan),
+    /** What `npm run -s platform -- verify --probe` creates, then deletes. */
+    verifyProbe: probeSummary(plan),
   };
 }
 
@@ -144,6 +147,8 @@ export function planCommand(root: string, argv: readonly string[], env: Environm
       : []),
     ...s.upgrades.flatMap((u) => [`upgrade ${u.id} ${u.from} -> ${u.to}:`, ...u.notes.map((n) => `  - ${n}`)]),
     ...(s.relaxations.length > 0 ? ["relaxations:", ...s.relaxations.map((r) => `  ${r}`)] : []),
+    "verify --probe creates, then deletes:",
+    ...s.verifyProbe.map((x) => `  ${x}`),
     "",
   ].join("\n");
   return { stdout, notes };

@@ -151,6 +151,14 @@ export function networkPolicies(plan: Plan): NetworkPolicyObject[] {
             ],
           }),
         );
+        // In-cluster clients (gateway.clients): their namespaces reach the gRPC port, nothing else.
+        if (c.gateway.clients.namespaces.length > 0) {
+          out.push(
+            policy("gateway-clients", ns, { matchLabels: { ...SELECTORS.gateway } }, {
+              ingress: [{ from: c.gateway.clients.namespaces.map(inNs), ports: tcp(GATEWAY_GRPC_PORT) }],
+            }),
+          );
+        }
         out.push(
           policy("gateway-egress", ns, { matchLabels: { ...SELECTORS.gateway } }, {
             egress: [

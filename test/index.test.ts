@@ -215,6 +215,7 @@ describe("stack outputs", () => {
       `${m}/nvcr.io/nvidia/k8s/dcgm-exporter:4.6.0-4.8.3-distroless`,
       `${m}/registry.k8s.io/agent-sandbox/agent-sandbox-controller:v0.5.6`,
       `${m}/registry.k8s.io/nfd/node-feature-discovery:v0.19.0`,
+      `${m}/registry.k8s.io/pause:3.10`,
     ]);
   });
 
@@ -224,6 +225,7 @@ describe("stack outputs", () => {
       "ghcr.io/nvidia/openshell/gateway:0.0.111",
       "ghcr.io/nvidia/openshell/supervisor:0.0.111",
       "registry.k8s.io/agent-sandbox/agent-sandbox-controller:v0.5.6",
+      "registry.k8s.io/pause:3.10",
     ]);
   });
 });

@@ -114,6 +114,7 @@ describe("images", () => {
     expect(IMAGES.filter((i) => i.runtimeOnly && !i.id.startsWith("gpuOperator.")).map((i) => i.id)).toEqual([
       "openshell.supervisor",
       "openshell.sandboxBase",
+      "verify.probe",
       "cloudnativePg.postgres",
     ]);
   });

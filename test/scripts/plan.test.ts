@@ -69,7 +69,7 @@ describe("npm run plan", () => {
     expect(s.components).toEqual({ agentSandbox: true, openshell: true, cloudnativePg: true, gpuOperator: false, csiDriverNfs: true, cephCsi: false });
     expect(s.settings.database).toBe("Postgres 2 instance(s), 10Gi");
     expect(s.cluster.context).toBe("staging (cluster.context)");
-    expect(s.images).toHaveLength(12);
+    expect(s.images).toHaveLength(13);
   });
 
   it("protection, rotation and the upgrade notes of a release moved off its pin", async () => {
