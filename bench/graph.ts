@@ -20,6 +20,26 @@ export const VARIANTS: Readonly<Record<string, { stack: string; config: () => St
     stack: "dev",
     config: () => buildConfigMap({ tier: "dev", kubernetesVersion: "1.35", catalog: { manifestSha256: { "agent-sandbox-with-extensions": FIXTURE_SHA256 } }, agentSandbox: { extensions: true }, gateway: { grpcRoute: { enabled: true, hostnames: ["gw.example.internal"], gatewayName: "eg" }, sandboxRuntimeClass: "kata-qemu" } }),
   },
+  // Every framework section on: OpenHands on agent-sandbox (preset template, warm pool, SDK Role) and its
+  // KubernetesRuntime, a custom template, NemoClaw with the OpenShell its release accepts.
+  "dev-frameworks": {
+    stack: "dev",
+    config: () =>
+      buildConfigMap({
+        tier: "dev",
+        kubernetesVersion: "1.34",
+        catalog: { versions: { openshell: "0.0.116" }, manifestSha256: { "agent-sandbox-with-extensions": FIXTURE_SHA256 } },
+        gateway: { oidc: { issuer: "https://login.example.internal" } },
+        storage: { workspaceClass: "standard", existingClasses: ["standard"] },
+        agentSandbox: {
+          extensions: true,
+          templates: { "python-tools": { image: "ghcr.io/example/python-tools:1.2.3", port: 8080, readinessPath: "/healthz", workspaceSize: "1Gi" } },
+          warmPools: { "python-tools": { template: "python-tools", replicas: 1 } },
+        },
+        openhands: { agentSandbox: { enabled: true }, kubernetesRuntime: { enabled: true, ingressDomain: "openhands.example.internal" } },
+        nemoclaw: { enabled: true },
+      }),
+  },
   "staging-backups-cephfs": {
     stack: "staging",
     config: () =>

@@ -115,6 +115,9 @@ describe("images", () => {
       "openshell.supervisor",
       "openshell.sandboxBase",
       "cloudnativePg.postgres",
+      "openhands.agentServer",
+      "openhands.runtime",
+      "openhands.app",
     ]);
   });
 
