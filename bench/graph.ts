@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FIXTURE_SHA256, SERVED, exampleConfig } from "../test/harness/examples";
 import { evaluate, type Evaluation } from "../test/harness/mocks";
+import { FRAMEWORKS_DEV_VALUES } from "../test/harness/frameworks";
 import { EXAMPLE_STACKS, buildConfigMap, stagingValues, type StackConfigMap } from "../test/harness/stackConfig";
 
 const MIRROR = { mode: "mirrored", host: "harbor.example.internal", pathPrefix: "mirror", username: "robot", manifestBaseUrl: "https://files.example.internal/platform-manifests" };
@@ -22,24 +23,7 @@ export const VARIANTS: Readonly<Record<string, { stack: string; config: () => St
   },
   // Every framework section on: OpenHands on agent-sandbox (preset template, warm pool, SDK Role) and its
   // KubernetesRuntime, a custom template, NemoClaw with the OpenShell its release accepts.
-  "dev-frameworks": {
-    stack: "dev",
-    config: () =>
-      buildConfigMap({
-        tier: "dev",
-        kubernetesVersion: "1.34",
-        catalog: { versions: { openshell: "0.0.116" }, manifestSha256: { "agent-sandbox-with-extensions": FIXTURE_SHA256 } },
-        gateway: { oidc: { issuer: "https://login.example.internal" } },
-        storage: { workspaceClass: "standard", existingClasses: ["standard"] },
-        agentSandbox: {
-          extensions: true,
-          templates: { "python-tools": { image: "ghcr.io/example/python-tools:1.2.3", port: 8080, readinessPath: "/healthz", workspaceSize: "1Gi" } },
-          warmPools: { "python-tools": { template: "python-tools", replicas: 1 } },
-        },
-        openhands: { agentSandbox: { enabled: true }, kubernetesRuntime: { enabled: true, ingressDomain: "openhands.example.internal" } },
-        nemoclaw: { enabled: true },
-      }),
-  },
+  "dev-frameworks": { stack: "dev", config: () => buildConfigMap({ ...FRAMEWORKS_DEV_VALUES }) },
   "staging-backups-cephfs": {
     stack: "staging",
     config: () =>
