@@ -220,20 +220,21 @@ export function networkPolicies(plan: Plan): NetworkPolicyObject[] {
         );
         break;
       case "agentSandboxWorkloads":
-        // Each template's pods: their port from the OpenHands app namespace (the SDK's direct mode; port-forward
-        // goes through the kubelet), and out to public addresses (model APIs, package registries).
+        // Each template's pods: the agent server's port from the OpenHands app namespace (the SDK's direct mode;
+        // port-forward goes through the kubelet), and out to public addresses (model APIs, package registries).
         for (const t of templates) {
           const port = t.port;
           out.push(
             policy(`template-${t.name}`, ns, { matchLabels: { [TEMPLATE_LABEL]: t.name } }, {
-              ingress: sdkOn && port !== undefined ? [{ from: [appPeer()], ports: tcp(port) }] : [],
+              // Only the OpenHands agent server is the SDK's; other templates admit nothing until their client is known.
+              ingress: sdkOn && port !== undefined && t.preset === "openhands-agent-server" ? [{ from: [appPeer()], ports: tcp(port) }] : [],
               egress: [...publicEgress],
             }),
           );
         }
         break;
       case "openhandsApp": {
-        const templatePorts = [...new Set(templates.flatMap((t) => (t.port !== undefined ? [t.port] : [])))].sort((a, b) => a - b);
+        const templatePorts = [...new Set(templates.flatMap((t) => (t.port !== undefined && t.preset === "openhands-agent-server" ? [t.port] : [])))].sort((a, b) => a - b);
         out.push(
           policy("openhands-app", ns, undefined, {
             ingress: [

@@ -14,6 +14,7 @@ import { frameworkSections } from "../../scripts/plan";
 import { networkPolicies } from "../../security/networkPolicies";
 import { namespaceSpecs } from "../../security/podSecurity";
 import { sandboxLimitRange } from "../../security/quota";
+import { relaxations } from "../../security/relaxations";
 import { kubernetesSection, openhandsConfigMap, openhandsRuntimeQuota, openhandsRuntimeRbac, openhandsSdkRbac, sessionKeyNamespaces } from "../../values/openhands";
 import { nemoclawBlueprintConfigMap, nemoclawEndpoint, nemoclawRunnerPod } from "../../values/nemoclaw";
 import { validateObject } from "../harness/k8sSchema";
@@ -261,7 +262,11 @@ describe("namespaces, Pod Security and NetworkPolicies", () => {
       "openhands-runtimes": "baseline",
       nemoclaw: "restricted",
     });
-    expect(level({ ...ALL_ON, openhands: { ...ALL_ON.openhands, kubernetesRuntime: { ...ALL_ON.openhands.kubernetesRuntime, privileged: true } } })["openhands-runtimes"]).toBe("privileged");
+    const privileged = { ...ALL_ON, openhands: { ...ALL_ON.openhands, kubernetesRuntime: { ...ALL_ON.openhands.kubernetesRuntime, privileged: true } } };
+    expect(level(privileged)["openhands-runtimes"]).toBe("privileged");
+    expect(relaxations(planFor(privileged))).toContain(
+      "namespace openhands-runtimes: OpenHands runtime pods run privileged, the namespace at Pod Security privileged (openhands.kubernetesRuntime.privileged)",
+    );
     expect(level({ ...ALL_ON, openhands: { ...ALL_ON.openhands, createAppNamespace: false } })["openhands"]).toBeUndefined();
   });
 
@@ -279,8 +284,10 @@ describe("namespaces, Pod Security and NetworkPolicies", () => {
     expect(np("openhands-runtimes", "openhands-runtime").spec.ingress).toEqual([{ from: [app], ports: [8080, 8081, 30082, 30083].map((port) => ({ protocol: "TCP", port })) }]);
     expect(np("openhands", "openhands-app").spec.egress![1]).toEqual({
       to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "agent-sandboxes" } }, podSelector: { matchLabels: {} } }],
-      ports: [{ protocol: "TCP", port: 8000 }, { protocol: "TCP", port: 8080 }],
+      ports: [{ protocol: "TCP", port: 8000 }],
     });
+    // A stack's own template admits nothing from the app: its clients are not known here.
+    expect(np("agent-sandboxes", "template-tools").spec.ingress).toEqual([]);
     const gateway = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "openshell" } }, podSelector: { matchLabels: { "app.kubernetes.io/instance": "openshell", "app.kubernetes.io/name": "openshell" } } };
     expect(np("nemoclaw", "runner-egress").spec).toEqual({ podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [gateway], ports: [{ protocol: "TCP", port: 8080 }] }] });
     expect(np("openshell", "gateway-ingress").spec.ingress![0]!.from).toContainEqual({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "nemoclaw" } }, podSelector: { matchLabels: {} } });
