@@ -1,0 +1,127 @@
+/**
+ * The Kubernetes objects the program itself registers, taken from a mock-engine evaluation of
+ * index.ts, in the order the engine may create them: each object after everything its resource
+ * depends on (dependsOn and property dependencies; a component stands for all its descendants),
+ * ties broken by registration order. Chart renders (helm.v4.Chart) happen in the provider and are
+ * not here; a ConfigGroup contributes the objects it was given, Namespaces and CRDs first as the
+ * provider applies them. `*Patch` resources are server-side apply patches of their kind.
+ *
+ * Example stacks and the variant matrix of `npm run graph` are evaluated with the real
+ * agent-sandbox release manifest of the pinned version (rebuilt from its Go module) served where
+ * the plan fetches it, so the CRDs and controller objects applied are upstream's.
+ */
+import { RELEASES } from "../../catalog/artifacts";
+import { VARIANTS } from "../../bench/graph";
+import { FIXTURE_SHA256, exampleConfig } from "../harness/examples";
+import type { Evaluation, Registered } from "../harness/mocks";
+import { runProgram } from "../harness/program";
+import { EXAMPLE_STACKS, type StackConfigMap } from "../harness/stackConfig";
+import type { K8sObject } from "./api";
+import { tlsMaterial } from "./controlPlane";
+import { agentSandboxManifest, sha256 } from "./upstream";
+
+export interface GraphObject {
+  /** The registered resource's name (a ConfigGroup's objects carry the group's name and an index). */
+  readonly resource: string;
+  readonly object: K8sObject;
+}
+
+const K8S_TYPE = /^kubernetes:([^:]+)\/([^:/]+):([A-Za-z]+)$/;
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+function apiVersionOf(group: string, version: string): string {
+  return group === "core" ? version : `${group}/${version}`;
+}
+
+function objectsOf(r: Registered): K8sObject[] {
+  const m = K8S_TYPE.exec(r.type);
+  if (m === null) return [];
+  const [, group, version, kind] = m as unknown as [string, string, string, string];
+  if (group === "helm.sh") return [];
+  if (group === "yaml") {
+    const objs = (r.inputs["objs"] ?? []) as K8sObject[];
+    const rank = (o: K8sObject): number => (o.kind === "Namespace" ? 0 : o.kind === "CustomResourceDefinition" ? 1 : 2);
+    return objs.map((o, i) => [o, i] as const).sort((a, b) => rank(a[0]) - rank(b[0]) || a[1] - b[1]).map(([o]) => o);
+  }
+  const object = { ...r.inputs, apiVersion: apiVersionOf(group, version), kind: kind.replace(/Patch$/, "") } as K8sObject;
+  return [object.kind === "Secret" && object["type"] === "kubernetes.io/tls" ? withRealTls(object) : object];
+}
+
+/** A TLS Secret with the mock engine's placeholder PEMs replaced by a real certificate and key. */
+function withRealTls(secret: K8sObject): K8sObject {
+  const material = tlsMaterial();
+  const stringData = secret["stringData"] as Record<string, string> | undefined;
+  if (stringData === undefined) throw new Error(`Secret ${secret.metadata.name}: kubernetes.io/tls without stringData`);
+  const real = Object.fromEntries(Object.keys(stringData).map((k) => [k, k in material ? material[k as keyof typeof material] : stringData[k]!]));
+  return { ...secret, stringData: real };
+}
+
+function assertKnown(value: unknown, where: string): void {
+  const text = JSON.stringify(value);
+  if (text.includes(UNKNOWN)) throw new Error(`${where}: an input is unknown under the mock engine; the tier cannot apply it`);
+}
+
+/** The objects to apply, in dependency order. */
+export function graphObjects(ev: Evaluation): GraphObject[] {
+  const byUrn = new Map(ev.resources.map((r) => [r.urn, r]));
+  const children = new Map<string, string[]>();
+  for (const r of ev.resources) if (r.parent !== "") children.set(r.parent, [...(children.get(r.parent) ?? []), r.urn]);
+  const expand = (urn: string): string[] => {
+    const r = byUrn.get(urn);
+    if (r === undefined) return [];
+    return [urn, ...(children.get(urn) ?? []).flatMap(expand)];
+  };
+  const nodes = ev.resources.filter((r) => objectsOf(r).length > 0);
+  const deps = new Map<string, Set<string>>();
+  for (const r of nodes) {
+    const direct = [...r.dependsOn, ...Object.values(r.propertyDependencies).flat()];
+    deps.set(r.urn, new Set(direct.flatMap(expand).filter((u) => u !== r.urn)));
+  }
+  const done = new Set<string>();
+  const out: GraphObject[] = [];
+  const pending = [...nodes];
+  while (pending.length > 0) {
+    const i = pending.findIndex((r) => [...deps.get(r.urn)!].every((u) => done.has(u) || !nodes.some((n) => n.urn === u)));
+    if (i < 0) throw new Error(`dependency cycle among ${pending.map((r) => r.name).join(", ")}`);
+    const [r] = pending.splice(i, 1) as [Registered];
+    done.add(r.urn);
+    objectsOf(r).forEach((object, j, all) => {
+      assertKnown(object, r.name);
+      out.push({ resource: all.length > 1 ? `${r.name}[${j}]` : r.name, object });
+    });
+  }
+  return out;
+}
+
+/** The release manifest served for every agent-sandbox URL the plan may fetch. */
+function servedManifests(): { fetches: Record<string, string>; digests: Record<string, string> } {
+  const version = RELEASES.agentSandbox.version;
+  const core = agentSandboxManifest(version, false);
+  const ext = agentSandboxManifest(version, true);
+  const fetches = new Proxy({} as Record<string, string>, {
+    get: (_t, url) => (typeof url !== "string" ? undefined : url.endsWith(`/${version}/sandbox.yaml`) ? core : url.endsWith(`/${version}/sandbox-with-extensions.yaml`) ? ext : undefined),
+  });
+  return { fetches, digests: { "agent-sandbox": sha256(core), "agent-sandbox-with-extensions": sha256(ext) } };
+}
+
+/** A stack configuration with every pinned manifest digest set to the served manifest's. */
+function withDigests(config: StackConfigMap, digests: Record<string, string>): StackConfigMap {
+  const key = `${config.project}:catalog`;
+  const raw = config.config[key];
+  if (raw === undefined) return config;
+  const catalog = JSON.parse(raw) as { manifestSha256?: Record<string, string> };
+  if (catalog.manifestSha256 === undefined) return config;
+  const pinned = Object.fromEntries(Object.entries(catalog.manifestSha256).map(([id, sha]) => [id, sha === FIXTURE_SHA256 ? (digests[id] ?? sha) : sha]));
+  return { ...config, config: { ...config.config, [key]: JSON.stringify({ ...catalog, manifestSha256: pinned }) } };
+}
+
+/** Every example stack and every variant of `npm run graph`, by name. */
+export const STACK_RUNS: readonly string[] = [...EXAMPLE_STACKS, ...Object.keys(VARIANTS)];
+
+/** Evaluates one example stack or variant under the mock engine with the real manifest served. */
+export async function evaluateRun(name: string): Promise<Evaluation> {
+  const { fetches, digests } = servedManifests();
+  const variant = VARIANTS[name];
+  const [stack, config] = variant !== undefined ? [variant.stack, variant.config()] : [name, exampleConfig(name)];
+  return runProgram(stack, withDigests(config, digests), fetches);
+}
