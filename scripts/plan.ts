@@ -21,7 +21,7 @@ import { upgradeNotesFor } from "../catalog/upgrades";
 import { rotationUnprotectCommands } from "../state/protection";
 import { effectiveAgentSandbox } from "../catalog/frameworks";
 import { sessionKeyNamespaces } from "../values/openhands";
-import { NEMOCLAW_BLUEPRINT_CONFIGMAP, NEMOCLAW_TARGET_SECRET, nemoclawEndpoint } from "../values/nemoclaw";
+import { NEMOCLAW_BLUEPRINT_CONFIGMAP, NEMOCLAW_CREDENTIAL_SECRET, NEMOCLAW_TARGET_SECRET, nemoclawEndpoint, nemoclawRunnerPod } from "../values/nemoclaw";
 import { UsageError, exitWith, parseOptions, runCommand, type CommandResult } from "./cli";
 
 export const USAGE = "usage: npm run -s plan -- --stack <name> [--json]";
@@ -119,6 +119,7 @@ export function frameworkSections(plan: Plan): Record<string, string[]> {
       `Secret ${n.nemoclaw}/${NEMOCLAW_TARGET_SECRET} (ca.pem)`,
       `ConfigMap ${n.nemoclaw}/${NEMOCLAW_BLUEPRINT_CONFIGMAP} (blueprint.yaml)`,
       `NetworkPolicy ${n.nemoclaw}/runner-egress (gateway :8080)`,
+      `runner mounts (subPath): ${(nemoclawRunnerPod(plan)?.volumeMounts ?? []).map((m) => m.mountPath).join(", ")}; Secret ${NEMOCLAW_CREDENTIAL_SECRET} is the team's`,
     ];
   }
   return out;

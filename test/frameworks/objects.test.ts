@@ -348,6 +348,7 @@ describe("inventory and plan", () => {
         "Secret nemoclaw/nemoclaw-openshell-target (ca.pem)",
         "ConfigMap nemoclaw/nemoclaw-blueprint (blueprint.yaml)",
         "NetworkPolicy nemoclaw/runner-egress (gateway :8080)",
+        "runner mounts (subPath): /etc/nemoclaw/blueprint/blueprint.yaml, /var/run/openshell-target/ca.pem, /var/run/openshell-target/authentication; Secret nemoclaw-openshell-credential is the team's",
       ],
     });
     expect(frameworkSections(planFor({ tier: "dev", kubernetesVersion: "1.34" }))).toEqual({});
