@@ -149,3 +149,23 @@ describe("agent-sandbox templates and warm pools", () => {
     );
   });
 });
+
+describe("mirrors and the framework images", () => {
+  it("a perRegistry mirror must map the registry of a template's own image", () => {
+    const registry = {
+      mode: "mirrored",
+      host: "harbor.example.internal",
+      manifestBaseUrl: "https://files.example.internal/m",
+      layout: "perRegistry",
+      registries: { "ghcr.io": "harbor.example.internal/ghcr", "registry.k8s.io": "harbor.example.internal/k8s" },
+    };
+    expect(errorOf({ registry, agentSandbox: { extensions: true, templates: { tools: { image: "quay.io/example/tools:1.0.0" } } } })).toBe(
+      [
+        'stack "test" has 1 configuration error:',
+        "  - registry.registries: no mirror location for quay.io; the perRegistry layout needs one for every source registry this stack pulls from",
+        TAIL,
+      ].join("\n"),
+    );
+    expect(ok({ registry: { ...registry, registries: { ...registry.registries, "quay.io": "harbor.example.internal/quay" } }, agentSandbox: { extensions: true, templates: { tools: { image: "quay.io/example/tools:1.0.0" } } } }).registry.layout).toBe("perRegistry");
+  });
+});
