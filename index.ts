@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { readStackSettings, resolveConfig } from "./config/load";
 import { readSecrets } from "./config/secrets";
 import { agentSandboxParts } from "./manifests/fromPlan";
-import { hasStorage } from "./plan/graph";
+import { hasFrameworks, hasStorage } from "./plan/graph";
 import { buildPlan } from "./plan/plan";
 import { relaxations } from "./security/relaxations";
 import { GATEWAY_NAME, GATEWAY_PORT } from "./values/openshell";
@@ -25,6 +25,7 @@ import { GpuOperator } from "./components/gpuOperator";
 import { Database } from "./components/database";
 import { OpenShellGateway } from "./components/openshellGateway";
 import { GatewayClients } from "./components/gatewayClients";
+import { Frameworks } from "./components/frameworks";
 
 export = async () => {
   const settings = readStackSettings(pulumi.getProject(), pulumi.getStack());
@@ -53,6 +54,9 @@ export = async () => {
   const gateway = new OpenShellGateway("gateway", args.gatewayArgs(plan, secrets, gatewayDeps), opts);
   const clients = args.gatewayClientsArgs(plan, pki);
   if (clients !== undefined) new GatewayClients("gateway-clients", clients, opts);
+  if (hasFrameworks(plan)) {
+    new Frameworks("frameworks", args.frameworksArgs(plan, pki.caCertificate, namespaces.dependsOnByNamespace, [...agentSandbox.crds, agentSandbox.controller]), opts);
+  }
 
   return {
     tier: plan.tier, versions: plan.versions, components: plan.components,

@@ -247,7 +247,11 @@ export type Condition =
   | "gpu"
   | "nfs"
   | "nfs.snapshots"
-  | "cephfs";
+  | "cephfs"
+  /** The OpenHands agent-server preset is used by an agentSandbox template. */
+  | "openhands.agentServer"
+  /** OpenHands' V0 KubernetesRuntime is configured (openhands.kubernetesRuntime.enabled). */
+  | "openhands.kubernetesRuntime";
 
 /** How a consumer sets the image. Several bindings may set the same image. */
 export type ImageBinding =
@@ -272,8 +276,12 @@ export interface ImageEntry {
   readonly id: string;
   /** `registry/repository`, as upstream publishes it. */
   readonly repository: string;
-  /** A fixed tag, or the version of a release (with an optional prefix such as `v`). */
-  readonly tag: string | { readonly release: ReleaseId; readonly prefix?: string };
+  /**
+   * A fixed tag, the version of a release (with an optional prefix such as
+   * `v`), or a tag derived from the OpenHands version the stack names
+   * (`openhands.kubernetesRuntime.version`; catalog/frameworks.ts).
+   */
+  readonly tag: string | { readonly release: ReleaseId; readonly prefix?: string } | { readonly openhands: "runtime" | "app" };
   readonly digest?: string;
   readonly when: Condition;
   readonly bindings: readonly ImageBinding[];
@@ -552,6 +560,35 @@ export const IMAGES: readonly ImageEntry[] = [
   cephImage("cephCsi.provisioner", "provisioner.provisioner", "registry.k8s.io/sig-storage/csi-provisioner", "v5.0.1", "CephFS controller sidecar"),
   cephImage("cephCsi.resizer", "provisioner.resizer", "registry.k8s.io/sig-storage/csi-resizer", "v1.11.1", "CephFS controller sidecar"),
   cephImage("cephCsi.snapshotter", "provisioner.snapshotter", "registry.k8s.io/sig-storage/csi-snapshotter", "v8.2.0", "CephFS controller sidecar"),
+  // OpenHands (catalog/frameworks.ts)
+  {
+    id: "openhands.agentServer",
+    repository: "ghcr.io/openhands/agent-server",
+    // The release tag OpenHands' own deployment chart pins (never the floating latest-python).
+    tag: "1.41.0-python",
+    when: "openhands.agentServer",
+    bindings: [{ kind: "resource", resource: "extensions.agents.x-k8s.io/v1beta1/SandboxTemplate", path: "spec.podTemplate.spec.containers[agent-server].image" }],
+    runtimeOnly: true,
+    why: "OpenHands agent server in the warm-pool pods the agent-sandbox controller starts from the SandboxTemplate",
+  },
+  {
+    id: "openhands.runtime",
+    repository: "ghcr.io/openhands/runtime",
+    tag: { openhands: "runtime" },
+    when: "openhands.kubernetesRuntime",
+    bindings: [{ kind: "resource", resource: "v1/ConfigMap openhands-config", path: "config.toml [sandbox] runtime_container_image" }],
+    runtimeOnly: true,
+    why: "OpenHands runtime pods the OpenHands app starts per conversation (prebuilt: no in-cluster image build)",
+  },
+  {
+    id: "openhands.app",
+    repository: "ghcr.io/openhands/openhands",
+    tag: { openhands: "app" },
+    when: "openhands.kubernetesRuntime",
+    bindings: [{ kind: "resource", resource: "v1/ConfigMap openhands-config", path: "app-image" }],
+    runtimeOnly: true,
+    why: "the OpenHands app pod the team runs with the openhands ServiceAccount and config.toml",
+  },
 ];
 
 export const IMAGE_IDS: readonly string[] = IMAGES.map((i) => i.id);

@@ -32,6 +32,11 @@ import type { OpenShellGatewayArgs } from "./openshellGateway";
 import type { PkiArgs } from "./pki";
 import type { PoliciesArgs } from "./policies";
 import type { StorageArgs } from "./storage";
+import type { FrameworksArgs } from "./frameworks";
+import { OPENHANDS_AGENT_SERVER } from "../catalog/frameworks";
+import { resolvedTemplates, sandboxTemplateObject, sandboxWarmPoolObjects } from "../manifests/sandboxTemplates";
+import { openhandsConfigMap, openhandsRuntimeQuota, openhandsRuntimeRbac, openhandsSdkRbac, openhandsServiceAccount, sessionKeyNamespaces } from "../values/openhands";
+import { NEMOCLAW_CA_KEY, NEMOCLAW_TARGET_SECRET, nemoclawBlueprintConfigMap } from "../values/nemoclaw";
 
 type Deps = readonly pulumi.Resource[];
 
@@ -212,4 +217,31 @@ export function gatewayClientsArgs(
   const configMaps = clientConfigMaps(plan);
   if (configMaps.length === 0) return undefined;
   return { configMaps, caCertificate: pki.caCertificate, clientCertificate: pki.clientCertificate, clientKey: pki.clientKey };
+}
+
+export function frameworksArgs(
+  plan: Plan,
+  caCertificate: pulumi.Input<string>,
+  dependsOnByNamespace: Readonly<Record<string, Deps>>,
+  extensionsDependOn: Deps,
+): FrameworksArgs {
+  const sdk = openhandsSdkRbac(plan);
+  const runtime = openhandsRuntimeRbac(plan);
+  const sa = openhandsServiceAccount(plan);
+  const configMaps = [openhandsConfigMap(plan), nemoclawBlueprintConfigMap(plan)].flatMap((x) => (x !== undefined ? [x] : []));
+  const quota = openhandsRuntimeQuota(plan);
+  const sessionNs = sessionKeyNamespaces(plan);
+  return {
+    sandboxTemplates: resolvedTemplates(plan).map((t) => sandboxTemplateObject(plan, t)),
+    sandboxWarmPools: sandboxWarmPoolObjects(plan),
+    serviceAccounts: sa !== undefined ? [sa] : [],
+    roles: [sdk?.role, runtime?.role].flatMap((x) => (x !== undefined ? [x] : [])),
+    roleBindings: [sdk?.binding, runtime?.binding].flatMap((x) => (x !== undefined ? [x] : [])),
+    configMaps,
+    quotas: quota !== undefined ? [quota] : [],
+    ...(sessionNs.length > 0 ? { sessionKey: { name: OPENHANDS_AGENT_SERVER.sessionKeySecret, key: OPENHANDS_AGENT_SERVER.sessionKeyKey, namespaces: sessionNs } } : {}),
+    ...(plan.namespaces.nemoclaw !== undefined ? { caSecret: { name: NEMOCLAW_TARGET_SECRET, namespace: plan.namespaces.nemoclaw, key: NEMOCLAW_CA_KEY, caCertificate } } : {}),
+    dependsOnByNamespace,
+    extensionsDependOn,
+  };
 }

@@ -3,6 +3,7 @@
  * deepMerge: objects merge key by key, arrays and scalars replace), then the
  * result is validated as a whole.
  */
+import { NEMOCLAW_DEFAULT_RELEASE, OPENHANDS_DEFAULT_VERSION } from "../catalog/frameworks";
 import type { Config, Tier } from "./schema";
 
 /** Everything but `tier` and `kubernetesVersion`, which every stack sets. */
@@ -103,7 +104,25 @@ const common: TierDefaults = {
     anyApiServerAddress: false,
   },
   observability: { prometheusOperator: true, monitorLabels: {} },
-  agentSandbox: { extensions: false },
+  agentSandbox: { extensions: false, namespace: "agent-sandboxes", templates: {}, warmPools: {} },
+  openhands: {
+    appNamespace: "openhands",
+    createAppNamespace: true,
+    serviceAccount: "openhands",
+    agentSandbox: { enabled: false, warmPool: "openhands-pool", replicas: 2 },
+    kubernetesRuntime: {
+      enabled: false,
+      version: OPENHANDS_DEFAULT_VERSION,
+      namespace: "openhands-runtimes",
+      privileged: false,
+      workspaceSize: "5Gi",
+      // OpenHands' own defaults.
+      resources: { cpuRequest: "1", memoryRequest: "1Gi", memoryLimit: "2Gi" },
+      tolerations: [],
+      quota: { pods: 20, requestsCpu: "20", requestsMemory: "20Gi", limitsMemory: "40Gi", persistentVolumeClaims: 40 },
+    },
+  },
+  nemoclaw: { enabled: false, release: NEMOCLAW_DEFAULT_RELEASE, namespace: "nemoclaw", workspace: "default" },
   protection: { enabled: true },
 };
 

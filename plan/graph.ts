@@ -6,10 +6,16 @@
  */
 import type { Plan } from "./plan";
 
+/** Whether a framework section adds objects (the Frameworks component). */
+export const hasFrameworks = (plan: Plan): boolean => {
+  const n = plan.namespaces;
+  return n.agentSandboxWorkloads !== undefined || n.openhandsRuntime !== undefined || n.nemoclaw !== undefined || plan.config.openhands.agentSandbox.enabled;
+};
+
 /** The stack defines a class (and maybe installs a CSI driver); otherwise it uses the cluster's classes. */
 export const hasStorage = (plan: Plan): boolean => plan.storageClasses.length > 0;
 
-export type ComponentId = "namespaces" | "policies" | "agent-sandbox" | "pki" | "storage" | "gpu-operator" | "database" | "gateway";
+export type ComponentId = "namespaces" | "policies" | "agent-sandbox" | "pki" | "storage" | "gpu-operator" | "database" | "gateway" | "frameworks";
 
 export interface ComponentGraph {
   /** Components this plan installs, in a valid install order. */
@@ -40,6 +46,8 @@ export function componentGraph(plan: Plan): ComponentGraph {
     ...(plan.components.gpuOperator ? (["gpu-operator"] as const) : []),
     ...(plan.components.cloudnativePg ? (["database"] as const) : []),
   ];
+  // Framework objects: their namespaces, the extension CRDs and controller, the gateway CA.
+  if (hasFrameworks(plan)) deps.frameworks = ["namespaces", "agent-sandbox", "pki"];
   return { order: topologicalOrder(deps), dependsOn: deps };
 }
 

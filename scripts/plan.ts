@@ -20,6 +20,9 @@ import { relaxations } from "../security/relaxations";
 import { upgradeNotesFor } from "../catalog/upgrades";
 import { rotationUnprotectCommands } from "../state/protection";
 import { probeSummary } from "../verify/probe";
+import { effectiveAgentSandbox } from "../catalog/frameworks";
+import { sessionKeyNamespaces } from "../values/openhands";
+import { NEMOCLAW_BLUEPRINT_CONFIGMAP, NEMOCLAW_CREDENTIAL_SECRET, NEMOCLAW_TARGET_SECRET, nemoclawEndpoint, nemoclawRunnerPod } from "../values/nemoclaw";
 import { UsageError, exitWith, parseOptions, runCommand, type CommandResult } from "./cli";
 
 export const USAGE = "usage: npm run -s plan -- --stack <name> [--json]";
@@ -83,6 +86,46 @@ export function clusterTarget(plan: Plan, env: Environment = LOCAL): ClusterTarg
   };
 }
 
+/** Each framework section that is on, with the objects it adds (README "Agent frameworks"). */
+export function frameworkSections(plan: Plan): Record<string, string[]> {
+  const c = plan.config;
+  const n = plan.namespaces;
+  const out: Record<string, string[]> = {};
+  const ws = n.agentSandboxWorkloads;
+  if (ws !== undefined) {
+    const e = effectiveAgentSandbox(c);
+    out["agentSandbox"] = [
+      ...Object.keys(e.templates).sort().map((t) => `SandboxTemplate ${ws}/${t}`),
+      ...Object.keys(e.warmPools).sort().map((p) => `SandboxWarmPool ${ws}/${p} (${e.warmPools[p]!.replicas} x ${e.warmPools[p]!.template})`),
+    ];
+  }
+  const oh = c.openhands;
+  if (oh.agentSandbox.enabled || oh.kubernetesRuntime.enabled) {
+    const app = oh.appNamespace;
+    out["openhands"] = [
+      ...(n.openhandsApp !== undefined ? [`Namespace ${app}`] : []),
+      `ServiceAccount ${app}/${oh.serviceAccount}`,
+      ...(oh.agentSandbox.enabled && ws !== undefined
+        ? [`Role+RoleBinding ${ws}/openhands-agent-sandbox`, `Secret openhands-session-key in ${sessionKeyNamespaces(plan).join(", ")}`, `warm pool ${oh.agentSandbox.warmPool}`]
+        : []),
+      ...(n.openhandsRuntime !== undefined
+        ? [`Namespace ${n.openhandsRuntime}`, `Role+RoleBinding ${n.openhandsRuntime}/openhands-runtime`, `ResourceQuota ${n.openhandsRuntime}/openhands-runtimes`, `ConfigMap ${app}/openhands-config (config.toml, OpenHands ${oh.kubernetesRuntime.version})`]
+        : []),
+    ];
+  }
+  if (n.nemoclaw !== undefined) {
+    out["nemoclaw"] = [
+      `NemoClaw ${c.nemoclaw.release} -> OpenShell ${plan.versions.openshell} at ${nemoclawEndpoint(plan)}`,
+      `Namespace ${n.nemoclaw}`,
+      `Secret ${n.nemoclaw}/${NEMOCLAW_TARGET_SECRET} (ca.pem)`,
+      `ConfigMap ${n.nemoclaw}/${NEMOCLAW_BLUEPRINT_CONFIGMAP} (blueprint.yaml)`,
+      `NetworkPolicy ${n.nemoclaw}/runner-egress (gateway :8080)`,
+      `runner mounts (subPath): ${(nemoclawRunnerPod(plan)?.volumeMounts ?? []).map((m) => m.mountPath).join(", ")}; Secret ${NEMOCLAW_CREDENTIAL_SECRET} is the team's`,
+    ];
+  }
+  return out;
+}
+
 export function planSummary(plan: Plan, secrets: SecretPresenceMap, cluster: ClusterTarget, project: string) {
   const c = plan.config;
   const graph = componentGraph(plan);
@@ -110,6 +153,7 @@ export function planSummary(plan: Plan, secrets: SecretPresenceMap, cluster: Clu
     protection: plan.protection.enabled
       ? `on: protect the CA, JWT key, KEK${plan.components.cloudnativePg ? " and Postgres Cluster" : ""}; retain the CRDs and namespaces ${plan.protection.namespaces.join(", ")}`
       : "off (protection.enabled): destroy deletes everything, the CRDs and their custom resources included",
+    frameworks: frameworkSections(plan),
     rotation: { ...c.pki.rotation, unprotectFirst: rotationUnprotectCommands(plan.stack, project, plan.protection, c.pki.rotation) },
     upgrades: upgradeNotesFor(plan.versions),
     relaxations: relaxations(plan),
@@ -140,6 +184,9 @@ export function planCommand(root: string, argv: readonly string[], env: Environm
     "settings:",
     ...Object.entries(s.settings).map(([k, v]) => `  ${k}: ${typeof v === "string" ? v : Object.entries(v).map(([a, b]) => `${a}=${b}`).join(", ")}`),
     ...(Object.keys(s.secrets).length > 0 ? ["secrets:", ...Object.entries(s.secrets).map(([k, v]) => `  ${k}: ${v}`)] : []),
+    ...(Object.keys(s.frameworks).length > 0
+      ? ["frameworks:", ...Object.entries(s.frameworks).flatMap(([k, v]) => [`  ${k}:`, ...v.map((x) => `    ${x}`)])]
+      : ["frameworks: none (openhands, nemoclaw and agentSandbox.templates are off)"]),
     `protection: ${s.protection}`,
     `rotation: ca ${s.rotation.ca}, jwtKey ${s.rotation.jwtKey}, kek ${s.rotation.kek}`,
     ...(s.rotation.unprotectFirst.length > 0

@@ -116,6 +116,9 @@ describe("images", () => {
       "openshell.sandboxBase",
       "verify.probe",
       "cloudnativePg.postgres",
+      "openhands.agentServer",
+      "openhands.runtime",
+      "openhands.app",
     ]);
   });
 

@@ -39,6 +39,10 @@ describe("the real API server accepts every object the program registers", () =>
 
   it("covered every custom resource kind the program creates, against the real CRDs", () => {
     const custom = [...appliedKinds].filter((k) => /\.(cnpg\.io|coreos\.com|x-k8s\.io|networking\.k8s\.io\/v1 GRPCRoute)/.test(k)).sort();
-    expect(custom).toEqual(["monitoring.coreos.com/v1 PodMonitor", "monitoring.coreos.com/v1 ServiceMonitor", "postgresql.cnpg.io/v1 Cluster", "postgresql.cnpg.io/v1 ScheduledBackup"]);
+    expect(custom).toEqual([
+      // dev-frameworks: agentSandbox.templates/warmPools and the OpenHands preset, against the extension CRDs the program installs.
+      "extensions.agents.x-k8s.io/v1beta1 SandboxTemplate",
+      "extensions.agents.x-k8s.io/v1beta1 SandboxWarmPool",
+      "monitoring.coreos.com/v1 PodMonitor", "monitoring.coreos.com/v1 ServiceMonitor", "postgresql.cnpg.io/v1 Cluster", "postgresql.cnpg.io/v1 ScheduledBackup"]);
   });
 });

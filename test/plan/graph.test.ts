@@ -19,6 +19,7 @@ const TYPES: Readonly<Record<string, ComponentId>> = {
   GpuOperator: "gpu-operator",
   Database: "database",
   OpenShellGateway: "gateway",
+  Frameworks: "frameworks",
 };
 
 /** The component a URN belongs to (the agent-platform component in its type chain). */
@@ -55,5 +56,19 @@ describe("component graph", () => {
     const g = componentGraph(planOf(stack));
     const declared = new Set(Object.entries(g.dependsOn).flatMap(([from, tos]) => (tos ?? []).map((to) => `${from} -> ${to}`)));
     expect([...wiredEdges(await runExample(stack))].sort()).toEqual([...declared].sort());
+  });
+});
+
+describe("component graph with the framework sections on", () => {
+  it("Frameworks waits for the namespaces, the agent-sandbox CRDs and controller, and the PKI (the gateway CA); index.ts wires exactly that", async () => {
+    const { planFor } = await import("../harness/planFor");
+    const { FRAMEWORKS_DEV_VALUES } = await import("../harness/frameworks");
+    const { buildConfigMap, runProgram } = await import("../harness/program");
+    const g = componentGraph(planFor({ ...FRAMEWORKS_DEV_VALUES }));
+    expect(g.dependsOn.frameworks).toEqual(["namespaces", "agent-sandbox", "pki"]);
+    expect(g.order).toEqual(["namespaces", "policies", "agent-sandbox", "pki", "gateway", "frameworks"]);
+    const declared = new Set(Object.entries(g.dependsOn).flatMap(([from, tos]) => (tos ?? []).map((to) => `${from} -> ${to}`)));
+    const ev = await runProgram("dev", buildConfigMap({ ...FRAMEWORKS_DEV_VALUES }));
+    expect([...wiredEdges(ev)].sort()).toEqual([...declared].sort());
   });
 });

@@ -5,6 +5,7 @@ import { covers, installerRbacYaml, installerRules, plural } from "../../securit
 import { RBAC_DOC } from "../../scripts/render-docs";
 import type { Evaluation } from "../harness/mocks";
 import { buildConfigMap, runExample, runProgram } from "../harness/program";
+import { FRAMEWORKS_DEV_VALUES } from "../harness/frameworks";
 
 /** (group, resource) of every Kubernetes object the evaluation creates directly or through ConfigGroups. */
 function kinds(ev: Evaluation): string[] {
@@ -46,7 +47,9 @@ describe("installer RBAC", () => {
         { cephUserKey: "k", backupAccessKeyId: "a", backupSecretAccessKey: "s" },
       ),
     );
-    const all = new Set([...kinds(await runExample("dev")), ...kinds(await runExample("prod")), ...kinds(everything)]);
+    const frameworks = kinds(await runProgram("dev", buildConfigMap({ ...FRAMEWORKS_DEV_VALUES })));
+    expect([...frameworks].filter((k) => k.startsWith("extensions.agents.x-k8s.io/")).sort()).toEqual(["extensions.agents.x-k8s.io/sandboxtemplates", "extensions.agents.x-k8s.io/sandboxwarmpools"]);
+    const all = new Set([...kinds(await runExample("dev")), ...kinds(await runExample("prod")), ...kinds(everything), ...frameworks]);
     const rules = installerRules();
     expect([...all].filter((k) => !covers(rules, k.split("/")[0]!, k.split("/")[1]!))).toEqual([]);
     expect(all.size).toBeGreaterThan(15);
