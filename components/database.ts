@@ -65,12 +65,13 @@ export class Database extends pulumi.ComponentResource {
       );
     }
 
-    // Waits for the operator chart (Deployment ready = webhook served).
+    // Waits for the operator chart (Deployment ready = webhook served). The provider awaits the
+    // Cluster's Ready condition through the annotations it carries (values/cloudnativePg.ts), bounded
+    // by pulumi.com/timeoutSeconds; no customTimeouts, which would take precedence over it.
     this.cluster = new k8s.apiextensions.CustomResource(`${name}-cluster`, args.cluster as k8s.apiextensions.CustomResourceArgs, {
       parent: this,
       dependsOn: clusterDeps,
       protect: args.protect,
-      customTimeouts: { create: "20m", update: "20m" },
     });
     if (b !== undefined) {
       new k8s.apiextensions.CustomResource(`${name}-backup-schedule`, b.schedule as k8s.apiextensions.CustomResourceArgs, { parent: this, dependsOn: [this.cluster] });
