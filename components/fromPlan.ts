@@ -2,14 +2,17 @@
  * Component arguments from the plan: one pure function per component, each
  * building exactly what its component consumes (chart reference and values,
  * the objects to register, the secret Outputs it stores, what it waits
- * for). The components themselves know neither the configuration nor the
- * plan, so each can be built and tested on its own; index.ts composes.
+ * for). What a component waits for is the plan's (plan/graph.ts `waits`),
+ * resolved against the parts of the components built so far. The components
+ * themselves know neither the configuration nor the plan, so each can be
+ * built and tested on its own; index.ts composes.
  */
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Secrets } from "../config/secrets";
 import type { Values } from "../lib/tree";
 import type { AgentSandboxParts } from "../manifests/agentSandbox";
+import { classDriver, waits } from "../plan/graph";
 import type { Plan, ResolvedChart } from "../plan/plan";
 import { serverDnsNames, serverIpAddresses } from "../pki/certificates";
 import { egressPolicyYaml, EGRESS_CONFIGMAP, EGRESS_KEY } from "../security/egress";
@@ -28,6 +31,7 @@ import type { GpuOperatorArgs } from "./gpuOperator";
 import type { NamespacesArgs, RegistryCredentials } from "./namespaces";
 import type { OpenShellGatewayArgs } from "./openshellGateway";
 import type { PkiArgs } from "./pki";
+import type { BuiltParts } from "./parts";
 import type { PoliciesArgs } from "./policies";
 import type { StorageArgs } from "./storage";
 
@@ -100,11 +104,11 @@ export function policiesArgs(plan: Plan, dependsOnByNamespace: Readonly<Record<s
   };
 }
 
-export function agentSandboxArgs(plan: Plan, parts: AgentSandboxParts, dependsOn: Deps): AgentSandboxArgs {
-  return { parts, dependsOn, retainCrds: plan.protection.crds };
+export function agentSandboxArgs(plan: Plan, parts: AgentSandboxParts, built: BuiltParts): AgentSandboxArgs {
+  return { parts, dependsOn: built.resolve(waits(plan).agentSandbox), retainCrds: plan.protection.crds };
 }
 
-export function pkiArgs(plan: Plan, dependsOn: Deps): PkiArgs {
+export function pkiArgs(plan: Plan, built: BuiltParts): PkiArgs {
   const p = plan.config.pki;
   return {
     namespace: plan.namespaces.gateway,
@@ -117,41 +121,44 @@ export function pkiArgs(plan: Plan, dependsOn: Deps): PkiArgs {
     serverIpAddresses: serverIpAddresses(p.extraIpAddresses),
     protect: plan.protection.keys,
     rotation: { ...p.rotation },
-    dependsOn,
+    dependsOn: built.resolve(waits(plan).pki),
   };
 }
 
-export function storageArgs(plan: Plan, secrets: Secrets, dependsOn: Deps): StorageArgs {
-  const installs = (id: ResolvedChart["id"]) => plan.charts.some((c) => c.id === id);
+export function storageArgs(plan: Plan, secrets: Secrets, built: BuiltParts): StorageArgs {
+  const w = waits(plan).csiDrivers;
   let cephfs: StorageArgs["cephfs"];
-  if (installs("cephCsiCephfs")) {
+  if (w.cephfs !== undefined) {
     if (secrets.cephUserKey === undefined) throw new Error("standalone CephFS needs the Ceph user key");
     cephfs = {
       chart: chartArgs(plan, secrets, "cephCsiCephfs", "ceph-csi-cephfs", cephCsiValues(plan)),
       secret: { name: CEPH_SECRET, namespace: plan.namespaces.cephCsi!, userId: plan.config.storage.cephfs.userId },
       userKey: secrets.cephUserKey,
+      dependsOn: built.resolve(w.cephfs),
     };
   }
   return {
-    ...(installs("csiDriverNfs") ? { nfs: { chart: chartArgs(plan, secrets, "csiDriverNfs", "csi-driver-nfs", csiDriverNfsValues(plan)) } } : {}),
+    ...(w.nfs !== undefined ? { nfs: { chart: chartArgs(plan, secrets, "csiDriverNfs", "csi-driver-nfs", csiDriverNfsValues(plan)), dependsOn: built.resolve(w.nfs) } } : {}),
     ...(cephfs !== undefined ? { cephfs } : {}),
-    classes: storageClasses(plan),
-    dependsOn,
+    classes: storageClasses(plan).map((spec) => {
+      const driver = classDriver(plan, spec.metadata.name);
+      return { spec, ...(driver !== undefined ? { driver } : {}) };
+    }),
   };
 }
 
-export function gpuOperatorArgs(plan: Plan, secrets: Secrets, dependsOn: Deps): GpuOperatorArgs {
+export function gpuOperatorArgs(plan: Plan, secrets: Secrets, built: BuiltParts): GpuOperatorArgs {
   return {
     chart: chartArgs(plan, secrets, "gpuOperator", "gpu-operator", gpuOperatorValues(plan)),
     ...(timeSlicingOn(plan)
       ? { timeSlicing: { name: TIME_SLICING_CONFIGMAP, namespace: plan.namespaces.gpuOperator!, data: { [TIME_SLICING_KEY]: timeSlicingConfig(plan.config.gpu.timeSlicingReplicas) } } }
       : {}),
     retainCrds: plan.protection.crds,
-    dependsOn,
+    dependsOn: built.resolve(waits(plan).gpuOperator ?? []),
   };
 }
 
-export function databaseArgs(plan: Plan, secrets: Secrets, operatorDependsOn: Deps, clusterDependsOn: Deps): DatabaseArgs {
+export function databaseArgs(plan: Plan, secrets: Secrets, built: BuiltParts): DatabaseArgs {
   const secretName = databaseSecretName(plan);
   if (secretName === undefined) throw new Error("the plan has no Postgres database");
   let backup: DatabaseArgs["backup"];
@@ -171,12 +178,12 @@ export function databaseArgs(plan: Plan, secrets: Secrets, operatorDependsOn: De
     ...(backup !== undefined ? { backup } : {}),
     ...(plan.config.observability.prometheusOperator ? { podMonitor: postgresPodMonitor(plan) } : {}),
     secretName,
-    operatorDependsOn,
-    clusterDependsOn,
+    operatorDependsOn: built.resolve(waits(plan).databaseOperator ?? []),
+    clusterDependsOn: built.resolve(waits(plan).databaseCluster ?? []),
   };
 }
 
-export function gatewayArgs(plan: Plan, secrets: Secrets, dependsOn: Deps): OpenShellGatewayArgs {
+export function gatewayArgs(plan: Plan, secrets: Secrets, built: BuiltParts): OpenShellGatewayArgs {
   const c = plan.config;
   const i = c.inference;
   let inference: OpenShellGatewayArgs["inference"];
@@ -198,6 +205,6 @@ export function gatewayArgs(plan: Plan, secrets: Secrets, dependsOn: Deps): Open
     openshiftSandboxScc: c.cluster.openshift,
     disruptionBudget: c.gateway.replicas > 1,
     ...(c.observability.prometheusOperator ? { serviceMonitor: gatewayServiceMonitor(plan) } : {}),
-    dependsOn,
+    dependsOn: built.resolve(waits(plan).gateway),
   };
 }
