@@ -23,7 +23,7 @@ import { backupSecretName, cloudnativePgValues, clusterManifest, scheduledBackup
 import { TIME_SLICING_CONFIGMAP, TIME_SLICING_KEY, gpuOperatorValues, timeSlicingConfig, timeSlicingOn } from "../values/gpuOperator";
 import { COMMON_LABELS } from "../values/labels";
 import { gatewayServiceMonitor, postgresPodMonitor } from "../values/monitoring";
-import { GATEWAY_NAME, databaseSecretName, openshellValues } from "../values/openshell";
+import { GATEWAY_NAME, GATEWAY_SERVICE_ACCOUNT, databaseSecretName, openshellValues } from "../values/openshell";
 import { CEPH_SECRET, cephCsiValues, csiDriverNfsValues, storageClasses } from "../values/storage";
 import type { AgentSandboxArgs } from "./agentSandbox";
 import type { DatabaseArgs } from "./database";
@@ -198,6 +198,7 @@ export function gatewayArgs(plan: Plan, secrets: Secrets, built: BuiltParts): Op
   }
   return {
     chart: chartArgs(plan, secrets, "openshell", GATEWAY_NAME, openshellValues(plan)),
+    serviceAccount: GATEWAY_SERVICE_ACCOUNT,
     namespace: plan.namespaces.gateway,
     sandboxNamespace: plan.namespaces.sandbox,
     ...(inference !== undefined ? { inference } : {}),

@@ -231,11 +231,12 @@ describe("Database", () => {
 });
 
 describe("OpenShellGateway", () => {
-  it("the chart after its Secrets and the SCC grant; a PDB and a ServiceMonitor after the chart; the endpoint", async () => {
+  it("the chart after its ServiceAccount, Secrets and the SCC grant; a PDB and a ServiceMonitor after the chart; the endpoint", async () => {
     let endpoint = "";
     const ev = await runComponents(() => {
       endpoint = new OpenShellGateway("gw", {
         chart: chart("openshell", "gw"),
+        serviceAccount: "openshell",
         namespace: "gw",
         sandboxNamespace: "sb",
         inference: { provider: "nvidia-nim", endpoint: "https://nim.example/v1", apiKey: pulumi.secret("k") },
@@ -248,8 +249,18 @@ describe("OpenShellGateway", () => {
     });
     const c = find(ev, "kubernetes:helm.sh/v4:Chart", "gw-chart");
     expect([...c.dependsOn].sort()).toEqual(
-      [find(ev, "kubernetes:core/v1:Secret", "gw-inference").urn, find(ev, "kubernetes:core/v1:Secret", "gw-upstream-proxy").urn, find(ev, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "gw-sandbox-scc").urn].sort(),
+      [
+        find(ev, "kubernetes:core/v1:ServiceAccount", "gw-service-account").urn,
+        find(ev, "kubernetes:core/v1:Secret", "gw-inference").urn,
+        find(ev, "kubernetes:core/v1:Secret", "gw-upstream-proxy").urn,
+        find(ev, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "gw-sandbox-scc").urn,
+      ].sort(),
     );
+    expect(find(ev, "kubernetes:core/v1:ServiceAccount", "gw-service-account").inputs["metadata"]).toEqual({
+      name: "openshell",
+      namespace: "gw",
+      labels: { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "agent-platform" },
+    });
     expect((find(ev, "kubernetes:core/v1:Secret", "gw-upstream-proxy").inputs["metadata"] as { namespace: string }).namespace).toBe("sb");
     expect(find(ev, "kubernetes:policy/v1:PodDisruptionBudget", "gw-pdb").dependsOn).toEqual([c.urn]);
     expect(endpoint).toBe("openshell.gw.svc.cluster.local:8080");
@@ -259,7 +270,7 @@ describe("OpenShellGateway", () => {
     expect(
       await failure(
         () =>
-          new OpenShellGateway("gw", { chart: chart("openshell", "gw"), namespace: "gw", sandboxNamespace: "gw", inference: { provider: "openai-compatible", endpoint: "", apiKey: "k" }, openshiftSandboxScc: false, disruptionBudget: false, dependsOn: [] }),
+          new OpenShellGateway("gw", { chart: chart("openshell", "gw"), serviceAccount: "openshell", namespace: "gw", sandboxNamespace: "gw", inference: { provider: "openai-compatible", endpoint: "", apiKey: "k" }, openshiftSandboxScc: false, disruptionBudget: false, dependsOn: [] }),
       ),
     ).toBe("OpenShellGateway: inference provider openai-compatible needs an endpoint");
   });
