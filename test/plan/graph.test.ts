@@ -4,15 +4,18 @@
  * graph waits for exactly those, and that an optional component that fails
  * (the NFS driver, the GPU Operator) holds back only what uses it.
  */
+import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { VARIANTS } from "../../bench/graph";
 import { resolveConfig, settingsFromConfig } from "../../config/load";
-import { componentGraph, componentWaits, criticalPath, graphClassFor, part, unwaited, type ComponentId, type PartId } from "../../plan/graph";
+import { ConfigError } from "../../config/errors";
+import { classDriver, componentGraph, componentWaits, criticalPath, graphClassFor, part, unwaited, waits, type ComponentId, type PartId } from "../../plan/graph";
 import { buildPlan, type Plan } from "../../plan/plan";
 import type { Evaluation, Registered } from "../harness/mocks";
 import { exampleConfig, runExample, runProgram } from "../harness/program";
 import type { StackConfigMap } from "../harness/stackConfig";
 import { planFor } from "../harness/planFor";
+import { provided } from "../harness/presence";
 
 function planOf(stack: string, cfg: StackConfigMap): Plan {
   const s = settingsFromConfig(cfg.project, stack, { values: cfg.config, isSecret: (k) => cfg.secretKeys.includes(k) });
@@ -283,3 +286,75 @@ describe("component graph", () => {
     expect(unwaited(plan)).toEqual(free);
   });
 });
+
+describe("waits for any storage layout (property)", () => {
+  const CLASS_CHOICES = [undefined, "nfs", "cephfs", "existing-rwx"] as const;
+  const layouts = fc.record({
+    nfs: fc.record({ enabled: fc.boolean(), default: fc.boolean() }),
+    ceph: fc.record({ mode: fc.constantFrom("none", "rook", "standalone"), default: fc.boolean() }),
+    workspaceClass: fc.constantFrom(...CLASS_CHOICES),
+    databaseClass: fc.constantFrom(...CLASS_CHOICES),
+    postgres: fc.boolean(),
+    gpu: fc.boolean(),
+  });
+
+  it("each role waits for exactly its class and that class's driver; nothing waits for the GPU Operator or a driver it does not use; no cycle", () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(layouts, (l) => {
+        let plan: Plan;
+        try {
+          plan = planFor(
+            {
+              tier: "staging",
+              kubernetesVersion: "1.34",
+              database: { engine: l.postgres ? "postgres" : "sqlite" },
+              gateway: { replicas: 1 },
+              gpu: { enabled: l.gpu },
+              storage: {
+                existingClasses: ["existing-rwx"],
+                ...(l.workspaceClass !== undefined ? { workspaceClass: l.workspaceClass } : {}),
+                ...(l.databaseClass !== undefined ? { databaseClass: l.databaseClass } : {}),
+                nfs: l.nfs.enabled ? { enabled: true, default: l.nfs.default, server: "n", share: "/e" } : { enabled: false },
+                cephfs:
+                  l.ceph.mode === "standalone"
+                    ? { mode: "standalone", default: l.ceph.default, clusterID: "c", fsName: "f", monitors: ["10.0.0.1:6789"] }
+                    : l.ceph.mode === "rook"
+                      ? { mode: "rook", default: l.ceph.default, fsName: "f" }
+                      : { mode: "none" },
+              },
+            },
+            provided("cephUserKey"),
+          );
+        } catch (e) {
+          // A layout the configuration refuses (an undefined class, two defaults) has no graph.
+          if (e instanceof ConfigError) return;
+          throw e;
+        }
+        checked++;
+        const w = waits(plan);
+        const all = componentWaits(plan);
+        const s = plan.config.storage;
+        const expectedFor = (role: "workspaceClass" | "databaseClass"): PartId[] => {
+          const defaults = [...(s.cephfs.mode !== "none" && s.cephfs.default ? [s.cephfs.className] : []), ...(s.nfs.enabled && s.nfs.default ? [s.nfs.className] : [])];
+          const name = s[role] ?? defaults[0];
+          if (name === undefined || !plan.storageClasses.includes(name)) return [];
+          const driver = name === s.nfs.className && s.nfs.enabled ? "nfs" : name === s.cephfs.className && s.cephfs.mode === "standalone" ? "cephfs" : undefined;
+          return [part.storageClass(name), ...(driver !== undefined ? [part.csiDriver(driver)] : [])];
+        };
+        expect(w.gateway.filter((p) => p.startsWith("storage/"))).toEqual(expectedFor("workspaceClass"));
+        if (plan.components.cloudnativePg) expect(w.databaseCluster!.filter((p) => p.startsWith("storage/"))).toEqual(expectedFor("databaseClass"));
+        for (const [name, deps] of Object.entries(w.storageClasses)) {
+          const d = classDriver(plan, name);
+          expect(deps).toEqual(d !== undefined ? [part.csiDriver(d)] : []);
+        }
+        expect(Object.values(all).flat().filter((p) => p!.startsWith("gpu-operator/"))).toEqual([]);
+        expect(componentGraph(plan).order).toHaveLength(Object.keys(all).length);
+      }),
+      { numRuns: 300, seed: 20 },
+    );
+    // About one layout in five is valid (the rest name a class the stack lacks): enough that the property is not vacuous.
+    expect(checked).toBeGreaterThan(50);
+  });
+});
+
