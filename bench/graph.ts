@@ -102,7 +102,7 @@ async function main(out: string): Promise<void> {
   }
 }
 
-// Only as a script: the API-server test tier imports VARIANTS from here.
+// Only when run (`npm run graph`): tests import VARIANTS from here.
 if (require.main === module) {
   main(process.argv[2] ?? "graph-snapshot").then(
     () => process.exit(0),

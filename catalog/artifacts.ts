@@ -200,6 +200,33 @@ export function agentSandboxCoreAsset(version: string): string {
   return v !== undefined && compareSemver(v, renamedAt) < 0 ? "manifest.yaml" : "sandbox.yaml";
 }
 
+/** Where a controller serves its health checks: the container port's name and the HTTP paths. */
+export interface HealthEndpoints {
+  readonly port: string;
+  readonly liveness: string;
+  readonly readiness: string;
+}
+
+/**
+ * The agent-sandbox controller's health checks: controller-runtime's probe
+ * server (flag `--health-probe-bind-address`, default `:8081`) serves
+ * `/healthz` and `/readyz`, and the release manifest names that container
+ * port `healthz`, from v0.2.1 on (read in cmd/agent-sandbox-controller/main.go
+ * and k8s/controller.yaml at every tag v0.2.1-v0.5.6, and in the Go module
+ * v1.0.1). No release up to v1.0.1 declares probes itself, so the manifest
+ * preparation adds them (manifests/agentSandbox.ts) for every version from
+ * `since` on; a later release that declares its own keeps them.
+ */
+export const AGENT_SANDBOX_HEALTH: HealthEndpoints & { readonly since: string } = { since: "v0.2.1", port: "healthz", liveness: "/healthz", readiness: "/readyz" };
+
+/** The controller's health endpoints at an agent-sandbox version; undefined before it served them. */
+export function agentSandboxHealth(version: string): HealthEndpoints | undefined {
+  const v = parseSemver(version);
+  if (v === undefined || compareSemver(v, parseSemver(AGENT_SANDBOX_HEALTH.since)!) < 0) return undefined;
+  const { port, liveness, readiness } = AGENT_SANDBOX_HEALTH;
+  return { port, liveness, readiness };
+}
+
 export const MANIFESTS: Readonly<Record<ManifestId, ManifestEntry>> = {
   "agent-sandbox": {
     id: "agent-sandbox",

@@ -7,6 +7,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CA_BUNDLE_PATH, type AgentSandboxParts } from "../manifests/agentSandbox";
+import type { Parts } from "./parts";
 
 export const AGENT_SANDBOX_TYPE = "agent-platform:platform:AgentSandbox";
 
@@ -22,6 +23,8 @@ export interface AgentSandboxArgs {
 export class AgentSandbox extends pulumi.ComponentResource {
   public readonly crds: readonly k8s.apiextensions.v1.CustomResourceDefinition[];
   public readonly controller: k8s.yaml.v2.ConfigGroup;
+  /** What others wait for: `crds` (the API) and `controller` (its Deployment ready, and the webhook Service). */
+  public readonly parts: Parts;
 
   constructor(name: string, args: AgentSandboxArgs, opts?: pulumi.ComponentResourceOptions) {
     super(AGENT_SANDBOX_TYPE, name, {}, opts);
@@ -40,6 +43,7 @@ export class AgentSandbox extends pulumi.ComponentResource {
       { objs: args.parts.objects as unknown as pulumi.Input<unknown>[] },
       { parent: this, dependsOn: [...args.dependsOn, ...this.crds] },
     );
+    this.parts = { crds: this.crds, controller: [this.controller] };
     this.registerOutputs({ crds: this.crds.map((c) => c.metadata.name) });
   }
 }

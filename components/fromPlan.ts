@@ -2,14 +2,17 @@
  * Component arguments from the plan: one pure function per component, each
  * building exactly what its component consumes (chart reference and values,
  * the objects to register, the secret Outputs it stores, what it waits
- * for). The components themselves know neither the configuration nor the
- * plan, so each can be built and tested on its own; index.ts composes.
+ * for). What a component waits for is the plan's (plan/graph.ts `waits`),
+ * resolved against the parts of the components built so far. The components
+ * themselves know neither the configuration nor the plan, so each can be
+ * built and tested on its own; index.ts composes.
  */
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Secrets } from "../config/secrets";
 import type { Values } from "../lib/tree";
 import type { AgentSandboxParts } from "../manifests/agentSandbox";
+import { classDriver, waits } from "../plan/graph";
 import type { Plan, ResolvedChart } from "../plan/plan";
 import { serverDnsNames, serverIpAddresses } from "../pki/certificates";
 import { egressPolicyYaml, EGRESS_CONFIGMAP, EGRESS_KEY } from "../security/egress";
@@ -21,7 +24,7 @@ import { TIME_SLICING_CONFIGMAP, TIME_SLICING_KEY, gpuOperatorValues, timeSlicin
 import { clientConfigMaps } from "../values/clients";
 import { COMMON_LABELS } from "../values/labels";
 import { gatewayServiceMonitor, postgresPodMonitor } from "../values/monitoring";
-import { GATEWAY_NAME, databaseSecretName, openshellValues } from "../values/openshell";
+import { GATEWAY_NAME, GATEWAY_SERVICE_ACCOUNT, databaseSecretName, openshellValues } from "../values/openshell";
 import { CEPH_SECRET, cephCsiValues, csiDriverNfsValues, storageClasses } from "../values/storage";
 import type { AgentSandboxArgs } from "./agentSandbox";
 import type { DatabaseArgs } from "./database";
@@ -30,13 +33,11 @@ import type { GpuOperatorArgs } from "./gpuOperator";
 import type { NamespacesArgs, RegistryCredentials } from "./namespaces";
 import type { OpenShellGatewayArgs } from "./openshellGateway";
 import type { PkiArgs } from "./pki";
+import type { BuiltParts } from "./parts";
 import type { PoliciesArgs } from "./policies";
 import type { StorageArgs } from "./storage";
 import type { FrameworksArgs } from "./frameworks";
-import { OPENHANDS_AGENT_SERVER } from "../catalog/frameworks";
-import { resolvedTemplates, sandboxTemplateObject, sandboxWarmPoolObjects } from "../manifests/sandboxTemplates";
-import { openhandsConfigMap, openhandsRuntimeQuota, openhandsRuntimeRbac, openhandsSdkRbac, openhandsServiceAccount, sessionKeyNamespaces } from "../values/openhands";
-import { NEMOCLAW_CA_KEY, NEMOCLAW_TARGET_SECRET, nemoclawBlueprintConfigMap } from "../values/nemoclaw";
+import { frameworkObjects } from "../values/frameworks";
 
 type Deps = readonly pulumi.Resource[];
 
@@ -107,11 +108,11 @@ export function policiesArgs(plan: Plan, dependsOnByNamespace: Readonly<Record<s
   };
 }
 
-export function agentSandboxArgs(plan: Plan, parts: AgentSandboxParts, dependsOn: Deps): AgentSandboxArgs {
-  return { parts, dependsOn, retainCrds: plan.protection.crds };
+export function agentSandboxArgs(plan: Plan, parts: AgentSandboxParts, built: BuiltParts): AgentSandboxArgs {
+  return { parts, dependsOn: built.resolve(waits(plan).agentSandbox), retainCrds: plan.protection.crds };
 }
 
-export function pkiArgs(plan: Plan, dependsOn: Deps): PkiArgs {
+export function pkiArgs(plan: Plan, built: BuiltParts): PkiArgs {
   const p = plan.config.pki;
   return {
     namespace: plan.namespaces.gateway,
@@ -124,41 +125,44 @@ export function pkiArgs(plan: Plan, dependsOn: Deps): PkiArgs {
     serverIpAddresses: serverIpAddresses(p.extraIpAddresses),
     protect: plan.protection.keys,
     rotation: { ...p.rotation },
-    dependsOn,
+    dependsOn: built.resolve(waits(plan).pki),
   };
 }
 
-export function storageArgs(plan: Plan, secrets: Secrets, dependsOn: Deps): StorageArgs {
-  const installs = (id: ResolvedChart["id"]) => plan.charts.some((c) => c.id === id);
+export function storageArgs(plan: Plan, secrets: Secrets, built: BuiltParts): StorageArgs {
+  const w = waits(plan).csiDrivers;
   let cephfs: StorageArgs["cephfs"];
-  if (installs("cephCsiCephfs")) {
+  if (w.cephfs !== undefined) {
     if (secrets.cephUserKey === undefined) throw new Error("standalone CephFS needs the Ceph user key");
     cephfs = {
       chart: chartArgs(plan, secrets, "cephCsiCephfs", "ceph-csi-cephfs", cephCsiValues(plan)),
       secret: { name: CEPH_SECRET, namespace: plan.namespaces.cephCsi!, userId: plan.config.storage.cephfs.userId },
       userKey: secrets.cephUserKey,
+      dependsOn: built.resolve(w.cephfs),
     };
   }
   return {
-    ...(installs("csiDriverNfs") ? { nfs: { chart: chartArgs(plan, secrets, "csiDriverNfs", "csi-driver-nfs", csiDriverNfsValues(plan)) } } : {}),
+    ...(w.nfs !== undefined ? { nfs: { chart: chartArgs(plan, secrets, "csiDriverNfs", "csi-driver-nfs", csiDriverNfsValues(plan)), dependsOn: built.resolve(w.nfs) } } : {}),
     ...(cephfs !== undefined ? { cephfs } : {}),
-    classes: storageClasses(plan),
-    dependsOn,
+    classes: storageClasses(plan).map((spec) => {
+      const driver = classDriver(plan, spec.metadata.name);
+      return { spec, ...(driver !== undefined ? { driver } : {}) };
+    }),
   };
 }
 
-export function gpuOperatorArgs(plan: Plan, secrets: Secrets, dependsOn: Deps): GpuOperatorArgs {
+export function gpuOperatorArgs(plan: Plan, secrets: Secrets, built: BuiltParts): GpuOperatorArgs {
   return {
     chart: chartArgs(plan, secrets, "gpuOperator", "gpu-operator", gpuOperatorValues(plan)),
     ...(timeSlicingOn(plan)
       ? { timeSlicing: { name: TIME_SLICING_CONFIGMAP, namespace: plan.namespaces.gpuOperator!, data: { [TIME_SLICING_KEY]: timeSlicingConfig(plan.config.gpu.timeSlicingReplicas) } } }
       : {}),
     retainCrds: plan.protection.crds,
-    dependsOn,
+    dependsOn: built.resolve(waits(plan).gpuOperator ?? []),
   };
 }
 
-export function databaseArgs(plan: Plan, secrets: Secrets, operatorDependsOn: Deps, clusterDependsOn: Deps): DatabaseArgs {
+export function databaseArgs(plan: Plan, secrets: Secrets, built: BuiltParts): DatabaseArgs {
   const secretName = databaseSecretName(plan);
   if (secretName === undefined) throw new Error("the plan has no Postgres database");
   let backup: DatabaseArgs["backup"];
@@ -178,12 +182,12 @@ export function databaseArgs(plan: Plan, secrets: Secrets, operatorDependsOn: De
     ...(backup !== undefined ? { backup } : {}),
     ...(plan.config.observability.prometheusOperator ? { podMonitor: postgresPodMonitor(plan) } : {}),
     secretName,
-    operatorDependsOn,
-    clusterDependsOn,
+    operatorDependsOn: built.resolve(waits(plan).databaseOperator ?? []),
+    clusterDependsOn: built.resolve(waits(plan).databaseCluster ?? []),
   };
 }
 
-export function gatewayArgs(plan: Plan, secrets: Secrets, dependsOn: Deps): OpenShellGatewayArgs {
+export function gatewayArgs(plan: Plan, secrets: Secrets, built: BuiltParts): OpenShellGatewayArgs {
   const c = plan.config;
   const i = c.inference;
   let inference: OpenShellGatewayArgs["inference"];
@@ -198,6 +202,7 @@ export function gatewayArgs(plan: Plan, secrets: Secrets, dependsOn: Deps): Open
   }
   return {
     chart: chartArgs(plan, secrets, "openshell", GATEWAY_NAME, openshellValues(plan)),
+    serviceAccount: GATEWAY_SERVICE_ACCOUNT,
     namespace: plan.namespaces.gateway,
     sandboxNamespace: plan.namespaces.sandbox,
     ...(inference !== undefined ? { inference } : {}),
@@ -205,7 +210,7 @@ export function gatewayArgs(plan: Plan, secrets: Secrets, dependsOn: Deps): Open
     openshiftSandboxScc: c.cluster.openshift,
     disruptionBudget: c.gateway.replicas > 1,
     ...(c.observability.prometheusOperator ? { serviceMonitor: gatewayServiceMonitor(plan) } : {}),
-    dependsOn,
+    dependsOn: built.resolve(waits(plan).gateway),
   };
 }
 
@@ -223,25 +228,14 @@ export function frameworksArgs(
   plan: Plan,
   caCertificate: pulumi.Input<string>,
   dependsOnByNamespace: Readonly<Record<string, Deps>>,
-  extensionsDependOn: Deps,
+  built: BuiltParts,
 ): FrameworksArgs {
-  const sdk = openhandsSdkRbac(plan);
-  const runtime = openhandsRuntimeRbac(plan);
-  const sa = openhandsServiceAccount(plan);
-  const configMaps = [openhandsConfigMap(plan), nemoclawBlueprintConfigMap(plan)].flatMap((x) => (x !== undefined ? [x] : []));
-  const quota = openhandsRuntimeQuota(plan);
-  const sessionNs = sessionKeyNamespaces(plan);
+  const { caSecret, sessionKey, ...objects } = frameworkObjects(plan);
   return {
-    sandboxTemplates: resolvedTemplates(plan).map((t) => sandboxTemplateObject(plan, t)),
-    sandboxWarmPools: sandboxWarmPoolObjects(plan),
-    serviceAccounts: sa !== undefined ? [sa] : [],
-    roles: [sdk?.role, runtime?.role].flatMap((x) => (x !== undefined ? [x] : [])),
-    roleBindings: [sdk?.binding, runtime?.binding].flatMap((x) => (x !== undefined ? [x] : [])),
-    configMaps,
-    quotas: quota !== undefined ? [quota] : [],
-    ...(sessionNs.length > 0 ? { sessionKey: { name: OPENHANDS_AGENT_SERVER.sessionKeySecret, key: OPENHANDS_AGENT_SERVER.sessionKeyKey, namespaces: sessionNs } } : {}),
-    ...(plan.namespaces.nemoclaw !== undefined ? { caSecret: { name: NEMOCLAW_TARGET_SECRET, namespace: plan.namespaces.nemoclaw, key: NEMOCLAW_CA_KEY, caCertificate } } : {}),
+    ...objects,
+    ...(sessionKey !== undefined ? { sessionKey } : {}),
+    ...(caSecret !== undefined ? { caSecret: { ...caSecret, caCertificate } } : {}),
     dependsOnByNamespace,
-    extensionsDependOn,
+    extensionsDependOn: built.resolve(waits(plan).frameworks?.filter((p) => p.startsWith("agent-sandbox/")) ?? []),
   };
 }

@@ -53,6 +53,8 @@ const common: TierDefaults = {
     podAntiAffinity: "none",
     instances: 1,
     storageSize: "5Gi",
+    // One instance: initdb, then the primary starts.
+    readyTimeoutMinutes: 10,
     backup: { enabled: false, schedule: "0 0 2 * * *", retention: "30d" },
   },
   gpu: {
@@ -164,7 +166,8 @@ export const TIER_DEFAULTS: Readonly<Record<Tier, TierDefaults>> = {
       resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "2", memory: "2Gi" } },
     },
     pki: { ...common.pki, caValidityHours: 43800, certValidityHours: 4380 },
-    database: { ...common.database, engine: "postgres", instances: 2, storageSize: "10Gi", podAntiAffinity: "preferred" },
+    // Each replica clones the primary after it is up: more instances, a longer first start.
+    database: { ...common.database, engine: "postgres", instances: 2, storageSize: "10Gi", podAntiAffinity: "preferred", readyTimeoutMinutes: 20 },
   },
   /** Production: HA gateway, three Postgres instances. */
   prod: {
@@ -188,6 +191,7 @@ export const TIER_DEFAULTS: Readonly<Record<Tier, TierDefaults>> = {
       instances: 3,
       storageSize: "20Gi",
       podAntiAffinity: "required",
+      readyTimeoutMinutes: 30,
     },
   },
 };

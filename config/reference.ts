@@ -71,6 +71,8 @@ export const KEY_DOCS: Readonly<Record<string, string>> = {
   "database.podAntiAffinity": "Spread Postgres instances over nodes: `none`, `preferred` or `required`.",
   "database.instances": "Postgres instances (CloudNativePG `spec.instances`).",
   "database.storageSize": "Postgres volume size.",
+  "database.readyTimeoutMinutes":
+    "How long `pulumi up` waits for the Postgres Cluster's `Ready` condition (annotations `pulumi.com/waitFor`, `pulumi.com/timeoutSeconds`) before it fails; the gateway starts only after. README \"Install order and waits\".",
   "database.backup.enabled": "Back up Postgres to an S3-compatible store (credentials: secrets `backupAccessKeyId`, `backupSecretAccessKey`).",
   "database.backup.endpointUrl": "S3-compatible endpoint URL.",
   "database.backup.destinationPath": "`s3://bucket/path` for base backups and WAL.",

@@ -244,6 +244,8 @@ export const DatabaseSchema = strict({
   /** Postgres instances (CloudNativePG Cluster spec.instances). */
   instances: z.number().int().min(1).max(9),
   storageSize: quantity,
+  /** How long `pulumi up` waits for the Cluster's Ready condition before it fails (and the gateway is not started). */
+  readyTimeoutMinutes: z.number().int().min(1).max(240),
   backup: strict({
     enabled: z.boolean(),
     /** Base backup schedule (CloudNativePG six-field cron, seconds first). */

@@ -11,7 +11,7 @@ import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { parse } from "yaml";
 import type { SecretPresenceMap } from "../config/secrets";
-import { componentGraph, criticalPath } from "../plan/graph";
+import { componentGraph, componentWaits, criticalPath, unwaited } from "../plan/graph";
 import { planStackFile } from "../plan/fromStackFile";
 import { readProjectFile } from "../config/stackFile";
 import type { Plan } from "../plan/plan";
@@ -138,13 +138,19 @@ export function planSummary(plan: Plan, secrets: SecretPresenceMap, cluster: Clu
     components: plan.components,
     installOrder: graph.order,
     criticalPath: criticalPath(graph),
+    /** Component → the parts of others it waits for (plan/graph.ts); README "Install order and waits". */
+    waits: componentWaits(plan),
+    waitedForByNothing: unwaited(plan),
     versions: plan.versions,
     charts: plan.charts.map((ch) => `${ch.id} ${ch.version} from ${ch.location.repo ?? ch.location.chart}${ch.location.repo !== undefined ? ` (${ch.location.chart})` : ""}`),
     manifests: plan.manifests.map((m) => `${m.asset} ${m.version} from ${m.location.kind === "url" ? m.location.url : m.location.path}${m.sha256 !== undefined ? ` sha256 ${m.sha256}` : " (no digest)"}`),
     images: [...new Set(plan.images.flatMap((i) => i.pulls.map((p) => p.resolved)))].sort(),
     settings: {
       gateway: `${c.gateway.replicas} replica(s) in ${plan.namespaces.gateway}, sandboxes in ${plan.namespaces.sandbox}, auth ${c.gateway.oidc.issuer !== undefined ? `OIDC ${c.gateway.oidc.issuer}` : "unauthenticated users allowed"}, telemetry ${c.gateway.telemetry ? "on" : "off"}${c.gateway.sandboxRuntimeClass !== undefined ? `, sandbox runtime class ${c.gateway.sandboxRuntimeClass}` : ""}${c.gateway.upstreamProxy.url !== undefined ? `, egress via ${c.gateway.upstreamProxy.url}` : ""}`,
-      database: c.database.engine === "postgres" ? `Postgres ${c.database.instances} instance(s), ${c.database.storageSize}${c.database.backup.enabled ? ", backups on" : ""}` : "SQLite",
+      database:
+        c.database.engine === "postgres"
+          ? `Postgres ${c.database.instances} instance(s), ${c.database.storageSize}${c.database.backup.enabled ? ", backups on" : ""}, Ready awaited for up to ${c.database.readyTimeoutMinutes} min`
+          : "SQLite",
       storage: `workspaces ${c.storage.workspaceClass ?? "(default class)"}, Postgres ${c.storage.databaseClass ?? "(default class)"}`,
       gpu: c.gpu.enabled ? `on (${c.gpu.nodeOperatingSystems.join(", ")})` : "off",
       podSecurity: Object.fromEntries(namespaceRoles(plan).map((r) => [r.namespace, podSecurityLabels(r, c.policies.profile, plan.kubernetesVersion, c.cluster.openshift)["pod-security.kubernetes.io/enforce"]])),
@@ -174,6 +180,9 @@ export function planCommand(root: string, argv: readonly string[], env: Environm
     `cluster: context ${s.cluster.context}; kubeconfig ${s.cluster.kubeconfig}; identifier ${s.cluster.identifier}`,
     `components: ${on}`,
     `install order: ${s.installOrder.join(" -> ")} (critical path ${s.criticalPath.length}: ${s.criticalPath.join(" -> ")})`,
+    "waits (a component's resources are created once these are ready):",
+    ...Object.entries(s.waits).map(([c, parts]) => `  ${c}: ${parts.length > 0 ? parts.join(", ") : "nothing"}`),
+    ...(s.waitedForByNothing.length > 0 ? [`  nothing waits for: ${s.waitedForByNothing.join(", ")} (a failure there holds nothing else back)`] : []),
     `versions: ${Object.entries(s.versions).map(([k, v]) => `${k} ${v}`).join(", ")}`,
     "charts:",
     ...s.charts.map((x) => `  ${x}`),

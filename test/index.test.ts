@@ -46,6 +46,7 @@ const CORE = (pull: boolean, postgres: boolean) => [
   "kubernetes:core/v1:LimitRange policies-sandbox-limits",
   "kubernetes:core/v1:ResourceQuota policies-sandbox-quota",
   "kubernetes:helm.sh/v4:Chart gateway-chart",
+  "kubernetes:core/v1:ServiceAccount gateway-service-account",
   "kubernetes:yaml/v2:ConfigGroup agent-sandbox-controller",
   "pulumi:providers:kubernetes k8s",
   ...ns("agent-sandbox-system", ["controller"], pull),

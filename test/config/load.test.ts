@@ -82,6 +82,7 @@ describe("tier defaults", () => {
       podAntiAffinity: "required",
       instances: 3,
       storageSize: "50Gi",
+      readyTimeoutMinutes: 30,
       backup: { enabled: false, schedule: "0 0 2 * * *", retention: "30d" },
     });
     expect(c.gpu.nodeOperatingSystems).toEqual(["rhel9"]);

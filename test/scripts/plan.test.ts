@@ -29,6 +29,31 @@ describe("npm run plan", () => {
     expect(stdout).toContain("relaxations:\n  namespace agent-sandbox-system: Pod Security enforced at baseline, not restricted (policies.profile: relaxed)\n");
   });
 
+  it("staging: what each component waits for; Postgres waits for no storage, the gateway for its NFS workspaces", () => {
+    const { code, stdout } = plan(["--stack", "staging"]);
+    expect(code).toBe(0);
+    const lines = stdout.split("\n");
+    const from = lines.indexOf("waits (a component's resources are created once these are ready):");
+    expect(lines.slice(from, from + 9)).toEqual([
+      "waits (a component's resources are created once these are ready):",
+      "  namespaces: nothing",
+      "  policies: namespaces/agent-sandbox-system, namespaces/cnpg-system, namespaces/csi-nfs, namespaces/openshell, namespaces/openshell-sandboxes",
+      "  agent-sandbox: namespaces/agent-sandbox-system",
+      "  pki: namespaces/openshell, namespaces/openshell-sandboxes",
+      "  storage: namespaces/csi-nfs",
+      "  database: namespaces/cnpg-system, namespaces/openshell",
+      "  gateway: agent-sandbox/controller, agent-sandbox/crds, database/cluster, namespaces/openshell, namespaces/openshell-sandboxes, pki/secrets, policies/objects, storage/class/nfs, storage/driver/nfs",
+      "versions: agentSandbox v0.5.6, openshell 0.0.111, gpuOperator v26.7.0, cloudnativePg 0.29.0, cloudnativePgOperator 1.30.0, csiDriverNfs 4.13.4, cephCsi 3.13.1",
+    ]);
+    expect(stdout).toContain("  database: Postgres 2 instance(s), 10Gi, Ready awaited for up to 20 min\n");
+  });
+
+  it("prod: nothing waits for the GPU Operator, and the plan says so", () => {
+    const { stdout } = plan(["--stack", "prod"]);
+    expect(stdout).toContain("  gpu-operator: namespaces/gpu-operator\n");
+    expect(stdout).toContain("  nothing waits for: gpu-operator (a failure there holds nothing else back)\n");
+  });
+
   it("names the context the kubeconfig would pick, so nobody deploys to the wrong one", () => {
     const env: Environment = {
       KUBECONFIG: "/etc/kube/a.yaml:/etc/kube/b.yaml",
@@ -67,7 +92,7 @@ describe("npm run plan", () => {
     expect(code).toBe(0);
     const s = JSON.parse(stdout) as { components: Record<string, boolean>; settings: { database: string }; images: string[]; cluster: { context: string } };
     expect(s.components).toEqual({ agentSandbox: true, openshell: true, cloudnativePg: true, gpuOperator: false, csiDriverNfs: true, cephCsi: false });
-    expect(s.settings.database).toBe("Postgres 2 instance(s), 10Gi");
+    expect(s.settings.database).toBe("Postgres 2 instance(s), 10Gi, Ready awaited for up to 20 min");
     expect(s.cluster.context).toBe("staging (cluster.context)");
     expect(s.images).toHaveLength(13);
   });
