@@ -4,7 +4,7 @@
  * words), and CRD schemas refusing an invalid custom resource.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiError, type K8sObject } from "./api";
+import { refusal, type K8sObject } from "./api";
 import { applyObjects } from "./apply";
 import { startControlPlane, type ControlPlane } from "./controlPlane";
 import { evaluateRun, graphObjects } from "./graph";
@@ -59,16 +59,6 @@ async function namespacesOf(stack: string): Promise<Map<string, Record<string, s
 }
 
 const level = (labels: Record<string, string> | undefined, mode: string): string | undefined => labels?.[`pod-security.kubernetes.io/${mode}`];
-
-async function refusal(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ApiError) return err.message;
-    throw err;
-  }
-  return "(accepted)";
-}
 
 describe("Pod Security: the levels the graph labels are the ones the server enforces", () => {
   for (const stack of EXAMPLE_STACKS) {

@@ -6,23 +6,13 @@
  * admitted by Pod Security in the template namespace without a warning at restricted.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiError, type K8sObject } from "./api";
+import { refusal, type K8sObject } from "./api";
 import { startControlPlane, type ControlPlane } from "./controlPlane";
 import { agentSandboxCrds } from "./upstream";
 import { resolvedTemplates, sandboxTemplateObject, sandboxWarmPoolObjects } from "../../manifests/sandboxTemplates";
 import { namespaceSpecs } from "../../security/podSecurity";
 import { FRAMEWORKS_DEV_VALUES } from "../harness/frameworks";
 import { planFor } from "../harness/planFor";
-
-async function refusal(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ApiError) return err.message;
-    throw err;
-  }
-  return "(accepted)";
-}
 
 // The strict profile enforces restricted in the template namespace (dev's relaxed profile only warns at it).
 const plan = planFor({ ...FRAMEWORKS_DEV_VALUES, policies: { profile: "strict" } });
