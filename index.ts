@@ -10,11 +10,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { readStackSettings, resolveConfig } from "./config/load";
 import { readSecrets } from "./config/secrets";
 import { agentSandboxParts } from "./manifests/fromPlan";
-import { hasStorage } from "./plan/graph";
+import { hasFrameworks, hasStorage } from "./plan/graph";
 import { buildPlan } from "./plan/plan";
 import { relaxations } from "./security/relaxations";
 import { GATEWAY_NAME, GATEWAY_PORT } from "./values/openshell";
 import * as args from "./components/fromPlan";
+import { BuiltParts } from "./components/parts";
 import { createProvider } from "./components/provider";
 import { Namespaces } from "./components/namespaces";
 import { Policies } from "./components/policies";
@@ -24,6 +25,8 @@ import { Storage } from "./components/storage";
 import { GpuOperator } from "./components/gpuOperator";
 import { Database } from "./components/database";
 import { OpenShellGateway } from "./components/openshellGateway";
+import { GatewayClients } from "./components/gatewayClients";
+import { Frameworks } from "./components/frameworks";
 
 export = async () => {
   const settings = readStackSettings(pulumi.getProject(), pulumi.getStack());
@@ -34,22 +37,19 @@ export = async () => {
   for (const r of relaxations(plan)) pulumi.log.warn(`relaxed: ${r}`);
 
   const opts = { provider: createProvider(args.providerArgs(plan, secrets)) };
-  const namespaces = new Namespaces("namespaces", args.namespacesArgs(plan, secrets), opts);
-  const after = (...names: (string | undefined)[]) => namespaces.dependenciesOf(...names);
-  const policies = new Policies("policies", args.policiesArgs(plan, namespaces.dependsOnByNamespace), opts);
-  const agentSandbox = new AgentSandbox("agent-sandbox", args.agentSandboxArgs(plan, sandboxManifest, after(ns.agentSandbox), secrets), opts);
-  const pki = new Pki("pki", args.pkiArgs(plan, after(ns.gateway, ns.sandbox)), opts);
-  const storage = hasStorage(plan) ? new Storage("storage", args.storageArgs(plan, secrets, after(ns.csiDriverNfs, ns.cephCsi)), opts) : undefined;
-  const storageDeps = storage?.dependencies ?? [];
-  const gpu = plan.components.gpuOperator ? new GpuOperator("gpu-operator", args.gpuOperatorArgs(plan, secrets, after(ns.gpuOperator)), opts) : undefined;
-  const database = plan.components.cloudnativePg
-    ? new Database("database", args.databaseArgs(plan, secrets, after(ns.cloudnativePg), [...after(ns.gateway), ...storageDeps]), opts)
-    : undefined;
-  const gatewayDeps = [
-    ...after(ns.gateway, ns.sandbox), ...agentSandbox.crds, agentSandbox.controller, ...agentSandbox.migration, ...pki.secrets, ...storageDeps, ...policies.dependencies,
-    ...(database ? [database.cluster] : []), ...(gpu ? [gpu.chart] : []),
-  ];
-  const gateway = new OpenShellGateway("gateway", args.gatewayArgs(plan, secrets, gatewayDeps), opts);
+  // Each component waits for exactly the parts of others its plan names (plan/graph.ts).
+  const built = new BuiltParts();
+  const namespaces = built.add("namespaces", new Namespaces("namespaces", args.namespacesArgs(plan, secrets), opts));
+  built.add("policies", new Policies("policies", args.policiesArgs(plan, namespaces.dependsOnByNamespace), opts));
+  built.add("agent-sandbox", new AgentSandbox("agent-sandbox", args.agentSandboxArgs(plan, sandboxManifest, built, secrets), opts));
+  const pki = built.add("pki", new Pki("pki", args.pkiArgs(plan, built), opts));
+  if (hasStorage(plan)) built.add("storage", new Storage("storage", args.storageArgs(plan, secrets, built), opts));
+  if (plan.components.gpuOperator) built.add("gpu-operator", new GpuOperator("gpu-operator", args.gpuOperatorArgs(plan, secrets, built), opts));
+  const database = plan.components.cloudnativePg ? built.add("database", new Database("database", args.databaseArgs(plan, secrets, built), opts)) : undefined;
+  const gateway = new OpenShellGateway("gateway", args.gatewayArgs(plan, secrets, built), opts);
+  const clients = args.gatewayClientsArgs(plan, pki);
+  if (clients !== undefined) new GatewayClients("gateway-clients", clients, opts);
+  if (hasFrameworks(plan)) new Frameworks("frameworks", args.frameworksArgs(plan, pki.caCertificate, namespaces.dependsOnByNamespace, built), opts);
 
   return {
     tier: plan.tier, versions: plan.versions, components: plan.components,

@@ -20,6 +20,12 @@ export function localWorkspace(root: string): Workspace {
         up: async () => counts((await stack.up({ onOutput: out })).summary.resourceChanges),
         destroy: async () => counts((await stack.destroy({ onOutput: out })).summary.resourceChanges),
         refresh: async ({ expectNoChanges }) => counts((await stack.refresh({ expectNoChanges, onOutput: out })).summary.resourceChanges),
+        outputs: async () => Object.fromEntries(Object.entries(await stack.outputs()).map(([k, v]) => [k, v.value as unknown])),
+        kubeconfig: async () => {
+          const all = await stack.getAllConfig();
+          const entry = Object.entries(all).find(([k]) => k.endsWith(":kubeconfig"));
+          return entry?.[1].value;
+        },
       };
     },
   };

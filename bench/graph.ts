@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FIXTURE_SHA256, SERVED, exampleConfig, withFixtureDigests } from "../test/harness/examples";
 import { evaluate, type Evaluation } from "../test/harness/mocks";
+import { FRAMEWORKS_DEV_VALUES } from "../test/harness/frameworks";
 import { EXAMPLE_STACKS, buildConfigMap, stagingValues, type StackConfigMap } from "../test/harness/stackConfig";
 
 const MIRROR = { mode: "mirrored", host: "harbor.example.internal", pathPrefix: "mirror", username: "robot", manifestBaseUrl: "https://files.example.internal/platform-manifests" };
@@ -22,6 +23,9 @@ export const VARIANTS: Readonly<Record<string, { stack: string; config: () => St
     stack: "dev",
     config: () => buildConfigMap({ tier: "dev", kubernetesVersion: "1.35", catalog: { manifestSha256: { "agent-sandbox-with-extensions": FIXTURE_SHA256 } }, agentSandbox: { extensions: true }, gateway: { grpcRoute: { enabled: true, hostnames: ["gw.example.internal"], gatewayName: "eg" }, sandboxRuntimeClass: "kata-qemu" } }),
   },
+  // Every framework section on: OpenHands on agent-sandbox (preset template, warm pool, SDK Role) and its
+  // KubernetesRuntime, a custom template, NemoClaw with the OpenShell its release accepts.
+  "dev-frameworks": { stack: "dev", config: () => buildConfigMap({ ...FRAMEWORKS_DEV_VALUES }) },
   "staging-backups-cephfs": {
     stack: "staging",
     config: () =>
@@ -101,7 +105,7 @@ async function main(out: string): Promise<void> {
   }
 }
 
-// Only as a script: the API-server test tier imports VARIANTS from here.
+// Only when run (`npm run graph`): tests import VARIANTS from here.
 if (require.main === module) {
   main(process.argv[2] ?? "graph-snapshot").then(
     () => process.exit(0),

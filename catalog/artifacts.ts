@@ -200,6 +200,33 @@ export function agentSandboxCoreAsset(version: string): string {
   return v !== undefined && compareSemver(v, renamedAt) < 0 ? "manifest.yaml" : "sandbox.yaml";
 }
 
+/** Where a controller serves its health checks: the container port's name and the HTTP paths. */
+export interface HealthEndpoints {
+  readonly port: string;
+  readonly liveness: string;
+  readonly readiness: string;
+}
+
+/**
+ * The agent-sandbox controller's health checks: controller-runtime's probe
+ * server (flag `--health-probe-bind-address`, default `:8081`) serves
+ * `/healthz` and `/readyz`, and the release manifest names that container
+ * port `healthz`, from v0.2.1 on (read in cmd/agent-sandbox-controller/main.go
+ * and k8s/controller.yaml at every tag v0.2.1-v0.5.6, and in the Go module
+ * v1.0.1). No release up to v1.0.1 declares probes itself, so the manifest
+ * preparation adds them (manifests/agentSandbox.ts) for every version from
+ * `since` on; a later release that declares its own keeps them.
+ */
+export const AGENT_SANDBOX_HEALTH: HealthEndpoints & { readonly since: string } = { since: "v0.2.1", port: "healthz", liveness: "/healthz", readiness: "/readyz" };
+
+/** The controller's health endpoints at an agent-sandbox version; undefined before it served them. */
+export function agentSandboxHealth(version: string): HealthEndpoints | undefined {
+  const v = parseSemver(version);
+  if (v === undefined || compareSemver(v, parseSemver(AGENT_SANDBOX_HEALTH.since)!) < 0) return undefined;
+  const { port, liveness, readiness } = AGENT_SANDBOX_HEALTH;
+  return { port, liveness, readiness };
+}
+
 /**
  * How the digests below were derived (upstream publishes no checksums): each
  * asset was rebuilt from the Go module `sigs.k8s.io/agent-sandbox@<version>`
@@ -270,7 +297,11 @@ export type Condition =
   | "gpu"
   | "nfs"
   | "nfs.snapshots"
-  | "cephfs";
+  | "cephfs"
+  /** The OpenHands agent-server preset is used by an agentSandbox template. */
+  | "openhands.agentServer"
+  /** OpenHands' V0 KubernetesRuntime is configured (openhands.kubernetesRuntime.enabled). */
+  | "openhands.kubernetesRuntime";
 
 /** How a consumer sets the image. Several bindings may set the same image. */
 export type ImageBinding =
@@ -295,8 +326,12 @@ export interface ImageEntry {
   readonly id: string;
   /** `registry/repository`, as upstream publishes it. */
   readonly repository: string;
-  /** A fixed tag, or the version of a release (with an optional prefix such as `v`). */
-  readonly tag: string | { readonly release: ReleaseId; readonly prefix?: string };
+  /**
+   * A fixed tag, the version of a release (with an optional prefix such as
+   * `v`), or a tag derived from the OpenHands version the stack names
+   * (`openhands.kubernetesRuntime.version`; catalog/frameworks.ts).
+   */
+  readonly tag: string | { readonly release: ReleaseId; readonly prefix?: string } | { readonly openhands: "runtime" | "app" };
   readonly digest?: string;
   readonly when: Condition;
   readonly bindings: readonly ImageBinding[];
@@ -416,6 +451,15 @@ export const IMAGES: readonly ImageEntry[] = [
     why: "default sandbox image for pods the gateway creates (chart default is the floating latest tag; pinned here)",
   },
   // CloudNativePG
+  {
+    id: "verify.probe",
+    repository: "registry.k8s.io/pause",
+    tag: "3.10",
+    when: "always",
+    bindings: [{ kind: "resource", resource: "agents.x-k8s.io/v1beta1/Sandbox", path: "spec.podTemplate.spec.containers[0].image" }],
+    runtimeOnly: true,
+    why: "`verify --probe`: the container of the probe Sandbox that verify creates and deletes (never pulumi up)",
+  },
   {
     id: "cloudnativePg.operator",
     repository: "ghcr.io/cloudnative-pg/cloudnative-pg",
@@ -566,6 +610,35 @@ export const IMAGES: readonly ImageEntry[] = [
   cephImage("cephCsi.provisioner", "provisioner.provisioner", "registry.k8s.io/sig-storage/csi-provisioner", "v5.0.1", "CephFS controller sidecar"),
   cephImage("cephCsi.resizer", "provisioner.resizer", "registry.k8s.io/sig-storage/csi-resizer", "v1.11.1", "CephFS controller sidecar"),
   cephImage("cephCsi.snapshotter", "provisioner.snapshotter", "registry.k8s.io/sig-storage/csi-snapshotter", "v8.2.0", "CephFS controller sidecar"),
+  // OpenHands (catalog/frameworks.ts)
+  {
+    id: "openhands.agentServer",
+    repository: "ghcr.io/openhands/agent-server",
+    // The release tag OpenHands' own deployment chart pins (never the floating latest-python).
+    tag: "1.41.0-python",
+    when: "openhands.agentServer",
+    bindings: [{ kind: "resource", resource: "extensions.agents.x-k8s.io/v1beta1/SandboxTemplate", path: "spec.podTemplate.spec.containers[agent-server].image" }],
+    runtimeOnly: true,
+    why: "OpenHands agent server in the warm-pool pods the agent-sandbox controller starts from the SandboxTemplate",
+  },
+  {
+    id: "openhands.runtime",
+    repository: "ghcr.io/openhands/runtime",
+    tag: { openhands: "runtime" },
+    when: "openhands.kubernetesRuntime",
+    bindings: [{ kind: "resource", resource: "v1/ConfigMap openhands-config", path: "config.toml [sandbox] runtime_container_image" }],
+    runtimeOnly: true,
+    why: "OpenHands runtime pods the OpenHands app starts per conversation (prebuilt: no in-cluster image build)",
+  },
+  {
+    id: "openhands.app",
+    repository: "ghcr.io/openhands/openhands",
+    tag: { openhands: "app" },
+    when: "openhands.kubernetesRuntime",
+    bindings: [{ kind: "resource", resource: "v1/ConfigMap openhands-config", path: "app-image" }],
+    runtimeOnly: true,
+    why: "the OpenHands app pod the team runs with the openhands ServiceAccount and config.toml",
+  },
 ];
 
 export const IMAGE_IDS: readonly string[] = IMAGES.map((i) => i.id);

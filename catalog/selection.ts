@@ -6,9 +6,10 @@
 import type { Config } from "../config/schema";
 import { gpuComponentValues } from "../values/gpuComponents";
 import { CHARTS, IMAGES, MANIFESTS, type ChartEntry, type Condition, type ImageEntry, type ManifestEntry } from "./artifacts";
+import { usesCatalogAgentServer } from "./frameworks";
 import { enabledGpuComponents, gpuComponentOf } from "./gpuComponents";
 
-export type Switches = Pick<Config, "agentSandbox" | "database" | "gpu" | "storage">;
+export type Switches = Pick<Config, "agentSandbox" | "database" | "gpu" | "storage" | "openhands">;
 
 export function conditionHolds(condition: Condition, s: Switches): boolean {
   switch (condition) {
@@ -26,6 +27,10 @@ export function conditionHolds(condition: Condition, s: Switches): boolean {
       return s.storage.nfs.enabled && s.storage.nfs.snapshots;
     case "cephfs":
       return s.storage.cephfs.mode === "standalone";
+    case "openhands.agentServer":
+      return s.agentSandbox.extensions && usesCatalogAgentServer(s);
+    case "openhands.kubernetesRuntime":
+      return s.openhands.kubernetesRuntime.enabled;
   }
 }
 

@@ -8,12 +8,13 @@
  * and carry its resource hooks: `-migration` runs `prepare` before it is
  * created or updated, and the CRDs wait for it; `-migration-done` runs
  * `finish` after the CRDs and controller are applied, and the gateway waits
- * for it (README "agent-sandbox v0.5 → v1.0").
+ * for it (README "agent-sandbox v0.5 to v1.0").
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AGENT_SANDBOX_NAMESPACE, CA_BUNDLE_PATH, type AgentSandboxParts } from "../manifests/agentSandbox";
 import { COMMON_LABELS } from "../values/labels";
+import type { Parts } from "./parts";
 
 export const AGENT_SANDBOX_TYPE = "agent-platform:platform:AgentSandbox";
 
@@ -51,6 +52,11 @@ export class AgentSandbox extends pulumi.ComponentResource {
   public readonly controller: k8s.yaml.v2.ConfigGroup;
   /** The migration's ConfigMaps (empty without a migration): what must finish before the gateway rolls. */
   public readonly migration: readonly k8s.core.v1.ConfigMap[];
+  /**
+   * What others wait for: `crds` (the API), `controller` (its Deployment ready, and the webhook
+   * Service) and, with a migration, `migration` (both of its ConfigMaps, i.e. every hook has run).
+   */
+  public readonly parts: Parts;
 
   constructor(name: string, args: AgentSandboxArgs, opts?: pulumi.ComponentResourceOptions) {
     super(AGENT_SANDBOX_TYPE, name, {}, opts);
@@ -95,6 +101,7 @@ export class AgentSandbox extends pulumi.ComponentResource {
               this.controller,
             ]),
           ];
+    this.parts = { crds: this.crds, controller: [this.controller], ...(this.migration.length > 0 ? { migration: this.migration } : {}) };
     this.registerOutputs({ crds: this.crds.map((c) => c.metadata.name) });
   }
 }

@@ -2,8 +2,10 @@
  * Component arguments from the plan: one pure function per component, each
  * building exactly what its component consumes (chart reference and values,
  * the objects to register, the secret Outputs it stores, what it waits
- * for). The components themselves know neither the configuration nor the
- * plan, so each can be built and tested on its own; index.ts composes.
+ * for). What a component waits for is the plan's (plan/graph.ts `waits`),
+ * resolved against the parts of the components built so far. The components
+ * themselves know neither the configuration nor the plan, so each can be
+ * built and tested on its own; index.ts composes.
  */
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -12,6 +14,7 @@ import type { Values } from "../lib/tree";
 import type { AgentSandboxParts } from "../manifests/agentSandbox";
 import { migratesTo, migrationRecord } from "../migration/agentSandbox";
 import { migrationHooks, type HookEnv } from "../migration/hooks";
+import { classDriver, waits } from "../plan/graph";
 import type { Plan, ResolvedChart } from "../plan/plan";
 import { serverDnsNames, serverIpAddresses } from "../pki/certificates";
 import { egressPolicyYaml, EGRESS_CONFIGMAP, EGRESS_KEY } from "../security/egress";
@@ -20,18 +23,23 @@ import { namespaceSpecs } from "../security/podSecurity";
 import { sandboxLimitRange, sandboxQuota } from "../security/quota";
 import { backupSecretName, cloudnativePgValues, clusterManifest, scheduledBackupManifest } from "../values/cloudnativePg";
 import { TIME_SLICING_CONFIGMAP, TIME_SLICING_KEY, gpuOperatorValues, timeSlicingConfig, timeSlicingOn } from "../values/gpuOperator";
+import { clientConfigMaps } from "../values/clients";
 import { COMMON_LABELS } from "../values/labels";
 import { gatewayServiceMonitor, postgresPodMonitor } from "../values/monitoring";
-import { GATEWAY_NAME, databaseSecretName, openshellValues } from "../values/openshell";
+import { GATEWAY_NAME, GATEWAY_SERVICE_ACCOUNT, databaseSecretName, openshellValues } from "../values/openshell";
 import { CEPH_SECRET, cephCsiValues, csiDriverNfsValues, storageClasses } from "../values/storage";
 import type { AgentSandboxArgs } from "./agentSandbox";
 import type { DatabaseArgs } from "./database";
+import type { GatewayClientsArgs } from "./gatewayClients";
 import type { GpuOperatorArgs } from "./gpuOperator";
 import type { NamespacesArgs, RegistryCredentials } from "./namespaces";
 import type { OpenShellGatewayArgs } from "./openshellGateway";
 import type { PkiArgs } from "./pki";
+import type { BuiltParts } from "./parts";
 import type { PoliciesArgs } from "./policies";
 import type { StorageArgs } from "./storage";
+import type { FrameworksArgs } from "./frameworks";
+import { frameworkObjects } from "../values/frameworks";
 
 type Deps = readonly pulumi.Resource[];
 
@@ -130,14 +138,15 @@ function outputPromise<T>(o: pulumi.Output<T>): Promise<T> {
  * agent-sandbox's args; from v1.0 on with the stored-version migration
  * (migration/agentSandbox.ts), run by resource hooks around the CRD apply.
  */
-export function agentSandboxArgs(plan: Plan, parts: AgentSandboxParts, dependsOn: Deps, secrets: Secrets, env: HookEnv = migrationEnv(plan, secrets)): AgentSandboxArgs {
+export function agentSandboxArgs(plan: Plan, parts: AgentSandboxParts, built: BuiltParts, secrets: Secrets, env: HookEnv = migrationEnv(plan, secrets)): AgentSandboxArgs {
+  const dependsOn = built.resolve(waits(plan).agentSandbox);
   const target = plan.versions.agentSandbox;
   if (!migratesTo(target)) return { parts, dependsOn, retainCrds: plan.protection.crds };
   const hooks = migrationHooks(env);
   return { parts, dependsOn, retainCrds: plan.protection.crds, migration: { record: migrationRecord(target), prepare: hooks.prepare, finish: hooks.finish } };
 }
 
-export function pkiArgs(plan: Plan, dependsOn: Deps): PkiArgs {
+export function pkiArgs(plan: Plan, built: BuiltParts): PkiArgs {
   const p = plan.config.pki;
   return {
     namespace: plan.namespaces.gateway,
@@ -150,41 +159,44 @@ export function pkiArgs(plan: Plan, dependsOn: Deps): PkiArgs {
     serverIpAddresses: serverIpAddresses(p.extraIpAddresses),
     protect: plan.protection.keys,
     rotation: { ...p.rotation },
-    dependsOn,
+    dependsOn: built.resolve(waits(plan).pki),
   };
 }
 
-export function storageArgs(plan: Plan, secrets: Secrets, dependsOn: Deps): StorageArgs {
-  const installs = (id: ResolvedChart["id"]) => plan.charts.some((c) => c.id === id);
+export function storageArgs(plan: Plan, secrets: Secrets, built: BuiltParts): StorageArgs {
+  const w = waits(plan).csiDrivers;
   let cephfs: StorageArgs["cephfs"];
-  if (installs("cephCsiCephfs")) {
+  if (w.cephfs !== undefined) {
     if (secrets.cephUserKey === undefined) throw new Error("standalone CephFS needs the Ceph user key");
     cephfs = {
       chart: chartArgs(plan, secrets, "cephCsiCephfs", "ceph-csi-cephfs", cephCsiValues(plan)),
       secret: { name: CEPH_SECRET, namespace: plan.namespaces.cephCsi!, userId: plan.config.storage.cephfs.userId },
       userKey: secrets.cephUserKey,
+      dependsOn: built.resolve(w.cephfs),
     };
   }
   return {
-    ...(installs("csiDriverNfs") ? { nfs: { chart: chartArgs(plan, secrets, "csiDriverNfs", "csi-driver-nfs", csiDriverNfsValues(plan)) } } : {}),
+    ...(w.nfs !== undefined ? { nfs: { chart: chartArgs(plan, secrets, "csiDriverNfs", "csi-driver-nfs", csiDriverNfsValues(plan)), dependsOn: built.resolve(w.nfs) } } : {}),
     ...(cephfs !== undefined ? { cephfs } : {}),
-    classes: storageClasses(plan),
-    dependsOn,
+    classes: storageClasses(plan).map((spec) => {
+      const driver = classDriver(plan, spec.metadata.name);
+      return { spec, ...(driver !== undefined ? { driver } : {}) };
+    }),
   };
 }
 
-export function gpuOperatorArgs(plan: Plan, secrets: Secrets, dependsOn: Deps): GpuOperatorArgs {
+export function gpuOperatorArgs(plan: Plan, secrets: Secrets, built: BuiltParts): GpuOperatorArgs {
   return {
     chart: chartArgs(plan, secrets, "gpuOperator", "gpu-operator", gpuOperatorValues(plan)),
     ...(timeSlicingOn(plan)
       ? { timeSlicing: { name: TIME_SLICING_CONFIGMAP, namespace: plan.namespaces.gpuOperator!, data: { [TIME_SLICING_KEY]: timeSlicingConfig(plan.config.gpu.timeSlicingReplicas) } } }
       : {}),
     retainCrds: plan.protection.crds,
-    dependsOn,
+    dependsOn: built.resolve(waits(plan).gpuOperator ?? []),
   };
 }
 
-export function databaseArgs(plan: Plan, secrets: Secrets, operatorDependsOn: Deps, clusterDependsOn: Deps): DatabaseArgs {
+export function databaseArgs(plan: Plan, secrets: Secrets, built: BuiltParts): DatabaseArgs {
   const secretName = databaseSecretName(plan);
   if (secretName === undefined) throw new Error("the plan has no Postgres database");
   let backup: DatabaseArgs["backup"];
@@ -204,12 +216,12 @@ export function databaseArgs(plan: Plan, secrets: Secrets, operatorDependsOn: De
     ...(backup !== undefined ? { backup } : {}),
     ...(plan.config.observability.prometheusOperator ? { podMonitor: postgresPodMonitor(plan) } : {}),
     secretName,
-    operatorDependsOn,
-    clusterDependsOn,
+    operatorDependsOn: built.resolve(waits(plan).databaseOperator ?? []),
+    clusterDependsOn: built.resolve(waits(plan).databaseCluster ?? []),
   };
 }
 
-export function gatewayArgs(plan: Plan, secrets: Secrets, dependsOn: Deps): OpenShellGatewayArgs {
+export function gatewayArgs(plan: Plan, secrets: Secrets, built: BuiltParts): OpenShellGatewayArgs {
   const c = plan.config;
   const i = c.inference;
   let inference: OpenShellGatewayArgs["inference"];
@@ -224,6 +236,7 @@ export function gatewayArgs(plan: Plan, secrets: Secrets, dependsOn: Deps): Open
   }
   return {
     chart: chartArgs(plan, secrets, "openshell", GATEWAY_NAME, openshellValues(plan)),
+    serviceAccount: GATEWAY_SERVICE_ACCOUNT,
     namespace: plan.namespaces.gateway,
     sandboxNamespace: plan.namespaces.sandbox,
     ...(inference !== undefined ? { inference } : {}),
@@ -231,6 +244,32 @@ export function gatewayArgs(plan: Plan, secrets: Secrets, dependsOn: Deps): Open
     openshiftSandboxScc: c.cluster.openshift,
     disruptionBudget: c.gateway.replicas > 1,
     ...(c.observability.prometheusOperator ? { serviceMonitor: gatewayServiceMonitor(plan) } : {}),
-    dependsOn,
+    dependsOn: built.resolve(waits(plan).gateway),
+  };
+}
+
+/** In-cluster clients: the ConfigMaps, and the PKI's CA and client certificate (secret Outputs) for the Secrets. */
+export function gatewayClientsArgs(
+  plan: Plan,
+  pki: { readonly caCertificate: pulumi.Input<string>; readonly clientCertificate: pulumi.Input<string>; readonly clientKey: pulumi.Input<string> },
+): GatewayClientsArgs | undefined {
+  const configMaps = clientConfigMaps(plan);
+  if (configMaps.length === 0) return undefined;
+  return { configMaps, caCertificate: pki.caCertificate, clientCertificate: pki.clientCertificate, clientKey: pki.clientKey };
+}
+
+export function frameworksArgs(
+  plan: Plan,
+  caCertificate: pulumi.Input<string>,
+  dependsOnByNamespace: Readonly<Record<string, Deps>>,
+  built: BuiltParts,
+): FrameworksArgs {
+  const { caSecret, sessionKey, ...objects } = frameworkObjects(plan);
+  return {
+    ...objects,
+    ...(sessionKey !== undefined ? { sessionKey } : {}),
+    ...(caSecret !== undefined ? { caSecret: { ...caSecret, caCertificate } } : {}),
+    dependsOnByNamespace,
+    extensionsDependOn: built.resolve(waits(plan).frameworks?.filter((p) => p.startsWith("agent-sandbox/")) ?? []),
   };
 }

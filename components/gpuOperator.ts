@@ -7,6 +7,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { COMMON_LABELS } from "../values/labels";
+import type { Parts } from "./parts";
 import { retainCustomResourceDefinitions } from "./transforms";
 
 export const GPU_OPERATOR_TYPE = "agent-platform:platform:GpuOperator";
@@ -23,6 +24,8 @@ export interface GpuOperatorArgs {
 
 export class GpuOperator extends pulumi.ComponentResource {
   public readonly chart: k8s.helm.v4.Chart;
+  /** `chart`: nothing in the graph waits for it (plan/graph.ts). */
+  public readonly parts: Parts;
 
   constructor(name: string, args: GpuOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
     super(GPU_OPERATOR_TYPE, name, {}, opts);
@@ -46,6 +49,7 @@ export class GpuOperator extends pulumi.ComponentResource {
       // The chart's CRDs are not marked helm.sh/resource-policy: keep.
       ...(args.retainCrds ? { transforms: [retainCustomResourceDefinitions] } : {}),
     });
+    this.parts = { chart: [this.chart] };
     this.registerOutputs({});
   }
 }

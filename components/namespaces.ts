@@ -9,6 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { dockerConfigJson } from "../registry/dockerConfig";
 import { COMMON_LABELS } from "../values/labels";
+import type { Parts } from "./parts";
 
 export const NAMESPACES_TYPE = "agent-platform:platform:Namespaces";
 
@@ -47,6 +48,8 @@ export class Namespaces extends pulumi.ComponentResource {
   public readonly namespaces: Readonly<Record<string, k8s.core.v1.Namespace>>;
   /** Pull Secrets by namespace name (empty when none is needed). */
   public readonly pullSecrets: Readonly<Record<string, k8s.core.v1.Secret>>;
+  /** What others wait for: `<namespace>`, the namespace and its pull Secret. */
+  public readonly parts: Parts;
 
   constructor(name: string, args: NamespacesArgs, opts?: pulumi.ComponentResourceOptions) {
     super(NAMESPACES_TYPE, name, {}, opts);
@@ -94,6 +97,7 @@ export class Namespaces extends pulumi.ComponentResource {
     }
     this.namespaces = namespaces;
     this.pullSecrets = pullSecrets;
+    this.parts = this.dependsOnByNamespace;
     this.registerOutputs({ namespaces: Object.keys(namespaces) });
   }
 

@@ -3,8 +3,9 @@
  * diffs in preview, objects visible to policy packs; its hooks never run,
  * which is why the Pki component makes every Secret), a PodDisruptionBudget
  * when it runs more than one replica (the chart has none), the OpenShift
- * SCC grant for the sandbox service account, and the inference API key and
- * upstream proxy credentials as Kubernetes Secrets the chart is pointed at.
+ * SCC grant for the sandbox service account, the inference API key and
+ * upstream proxy credentials as Kubernetes Secrets the chart is pointed at,
+ * and the gateway's ServiceAccount, made before the chart's workload.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -13,12 +14,16 @@ import { COMMON_LABELS } from "../values/labels";
 import { GATEWAY_NAME, GATEWAY_PORT, GATEWAY_SELECTOR, SANDBOX_SERVICE_ACCOUNT, UPSTREAM_PROXY_KEY, UPSTREAM_PROXY_SECRET } from "../values/openshell";
 
 export const GATEWAY_TYPE = "agent-platform:platform:OpenShellGateway";
+const CHART_TYPE = "kubernetes:helm.sh/v4:Chart";
 
 /** The Secret holding the inference provider's API key (key `api-key`). */
 export const INFERENCE_SECRET = "openshell-inference-credentials";
 
 export interface OpenShellGatewayArgs {
+  /** The chart, with `serviceAccount.create` false and `serviceAccount.name` this component's ServiceAccount. */
   readonly chart: k8s.helm.v4.ChartArgs;
+  /** The gateway's ServiceAccount, which the chart once created itself (its state is taken over by alias). */
+  readonly serviceAccount: string;
   /** The gateway namespace. */
   readonly namespace: string;
   /** The namespace sandbox pods run in. */
@@ -80,6 +85,16 @@ export class OpenShellGateway extends pulumi.ComponentResource {
         ),
       );
     }
+    // The chart rendered this account up to now (child `<chart>:<namespace>/<name>`): the alias
+    // takes that state over, so the account is updated in place, never deleted and re-created.
+    const chartName = `${name}-chart`;
+    extras.push(
+      new k8s.core.v1.ServiceAccount(
+        `${name}-service-account`,
+        { metadata: { name: args.serviceAccount, namespace: ns, labels: { ...COMMON_LABELS } } },
+        { ...first, aliases: [{ name: `${chartName}:${ns}/${args.serviceAccount}`, parent: pulumi.createUrn(chartName, CHART_TYPE, this) }] },
+      ),
+    );
     if (args.openshiftSandboxScc) {
       // What `oc adm policy add-scc-to-user privileged -z openshell-sandbox` grants, for that account only.
       extras.push(
@@ -95,7 +110,7 @@ export class OpenShellGateway extends pulumi.ComponentResource {
       );
     }
 
-    this.chart = new k8s.helm.v4.Chart(`${name}-chart`, args.chart, { parent: this, dependsOn: [...args.dependsOn, ...extras] });
+    this.chart = new k8s.helm.v4.Chart(chartName, args.chart, { parent: this, dependsOn: [...args.dependsOn, ...extras] });
 
     if (args.disruptionBudget) {
       new k8s.policy.v1.PodDisruptionBudget(

@@ -13,6 +13,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { Parts } from "./parts";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import { jwtKid, privateKeyArgs, type KeyAlgorithm } from "../pki/certificates";
@@ -49,6 +50,8 @@ export class Pki extends pulumi.ComponentResource {
   public readonly clientCertificateExpiry: pulumi.Output<string>;
   /** Every Secret the chart needs; the gateway depends on these. */
   public readonly secrets: readonly k8s.core.v1.Secret[];
+  /** What others wait for: `secrets`, every Secret the gateway and sandboxes mount. */
+  public readonly parts: Parts;
 
   constructor(name: string, args: PkiArgs, opts?: pulumi.ComponentResourceOptions) {
     super(PKI_TYPE, name, {}, opts);
@@ -167,6 +170,7 @@ export class Pki extends pulumi.ComponentResource {
     }
 
     this.secrets = secrets;
+    this.parts = { secrets };
     this.caCertificate = ca.certPem;
     this.clientCertificate = pulumi.secret(client.cert.certPem);
     this.clientKey = pulumi.secret(client.key.privateKeyPem);

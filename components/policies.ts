@@ -7,6 +7,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { Parts } from "./parts";
 
 export const POLICIES_TYPE = "agent-platform:platform:Policies";
 
@@ -28,6 +29,8 @@ export interface PoliciesArgs {
 export class Policies extends pulumi.ComponentResource {
   /** Everything sandboxes need in place before the gateway starts creating them. */
   public readonly dependencies: readonly pulumi.Resource[];
+  /** What others wait for: `objects`, every policy object. */
+  public readonly parts: Parts;
 
   constructor(name: string, args: PoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
     super(POLICIES_TYPE, name, {}, opts);
@@ -42,6 +45,7 @@ export class Policies extends pulumi.ComponentResource {
       new k8s.core.v1.LimitRange(`${name}-sandbox-limits`, args.limitRange, after(args.limitRange)),
       new k8s.core.v1.ConfigMap(`${name}-egress`, args.egressPolicy, after(args.egressPolicy)),
     ];
+    this.parts = { objects: this.dependencies };
     this.registerOutputs({});
   }
 }

@@ -3,6 +3,7 @@
  * deepMerge: objects merge key by key, arrays and scalars replace), then the
  * result is validated as a whole.
  */
+import { NEMOCLAW_DEFAULT_RELEASE, OPENHANDS_DEFAULT_VERSION } from "../catalog/frameworks";
 import type { Config, Tier } from "./schema";
 
 /** Everything but `tier` and `kubernetesVersion`, which every stack sets. */
@@ -34,6 +35,7 @@ const common: TierDefaults = {
     telemetry: false,
     supervisorTopology: "combined",
     upstreamProxy: { noProxy: [], cidrs: [], connectByHostname: false, allowCleartextCredentials: false },
+    clients: { name: "openshell-client", namespaces: [] },
     grpcRoute: { enabled: false, hostnames: [] },
   },
   pki: {
@@ -51,6 +53,8 @@ const common: TierDefaults = {
     podAntiAffinity: "none",
     instances: 1,
     storageSize: "5Gi",
+    // One instance: initdb, then the primary starts.
+    readyTimeoutMinutes: 10,
     backup: { enabled: false, schedule: "0 0 2 * * *", retention: "30d" },
   },
   gpu: {
@@ -102,7 +106,25 @@ const common: TierDefaults = {
     anyApiServerAddress: false,
   },
   observability: { prometheusOperator: true, monitorLabels: {} },
-  agentSandbox: { extensions: false },
+  agentSandbox: { extensions: false, namespace: "agent-sandboxes", templates: {}, warmPools: {} },
+  openhands: {
+    appNamespace: "openhands",
+    createAppNamespace: true,
+    serviceAccount: "openhands",
+    agentSandbox: { enabled: false, warmPool: "openhands-pool", replicas: 2 },
+    kubernetesRuntime: {
+      enabled: false,
+      version: OPENHANDS_DEFAULT_VERSION,
+      namespace: "openhands-runtimes",
+      privileged: false,
+      workspaceSize: "5Gi",
+      // OpenHands' own defaults.
+      resources: { cpuRequest: "1", memoryRequest: "1Gi", memoryLimit: "2Gi" },
+      tolerations: [],
+      quota: { pods: 20, requestsCpu: "20", requestsMemory: "20Gi", limitsMemory: "40Gi", persistentVolumeClaims: 40 },
+    },
+  },
+  nemoclaw: { enabled: false, release: NEMOCLAW_DEFAULT_RELEASE, namespace: "nemoclaw", workspace: "default" },
   protection: { enabled: true },
 };
 
@@ -144,7 +166,8 @@ export const TIER_DEFAULTS: Readonly<Record<Tier, TierDefaults>> = {
       resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "2", memory: "2Gi" } },
     },
     pki: { ...common.pki, caValidityHours: 43800, certValidityHours: 4380 },
-    database: { ...common.database, engine: "postgres", instances: 2, storageSize: "10Gi", podAntiAffinity: "preferred" },
+    // Each replica clones the primary after it is up: more instances, a longer first start.
+    database: { ...common.database, engine: "postgres", instances: 2, storageSize: "10Gi", podAntiAffinity: "preferred", readyTimeoutMinutes: 20 },
   },
   /** Production: HA gateway, three Postgres instances. */
   prod: {
@@ -168,6 +191,7 @@ export const TIER_DEFAULTS: Readonly<Record<Tier, TierDefaults>> = {
       instances: 3,
       storageSize: "20Gi",
       podAntiAffinity: "required",
+      readyTimeoutMinutes: 30,
     },
   },
 };

@@ -15,6 +15,8 @@ import { compareSemver, kubernetesAtLeast, parseSemver } from "../catalog/versio
 import { parseImageRef } from "../registry/imageRef";
 import { definedClasses } from "../plan/plan";
 import { chartMapping, chartSourceHost, checkLocation } from "../registry/resolver";
+import { NEMOCLAW_RELEASES, OPENCLAW_SANDBOX_MEMORY, OPENHANDS_KUBERNETES_RUNTIME, effectiveAgentSandbox, nemoclawReleasesAccepting, openhandsHasKubernetesRuntime } from "../catalog/frameworks";
+import { quantityAtLeast } from "../lib/quantity";
 import { formatPath, type ConfigIssue } from "./errors";
 import type { Config } from "./schema";
 import type { SecretKey, SecretPresenceMap } from "./secrets";
@@ -84,6 +86,9 @@ export function sourceHosts(c: Pick<Config, "registry"> & Switches): string[] {
   const sel = selectArtifacts(c);
   const hosts = new Set<string>();
   for (const img of sel.valueImages) hosts.add(parseImageRef(img.repository).registry);
+  if (c.agentSandbox.extensions) {
+    for (const t of Object.values(effectiveAgentSandbox(c).templates)) if (t.image !== undefined) hosts.add(parseImageRef(t.image).registry);
+  }
   for (const chart of sel.charts) {
     if (chartMapping(chart.source, c.registry.chartRepositories) === undefined) hosts.add(chartSourceHost(chart.source));
   }
@@ -113,7 +118,7 @@ const RULES: readonly Rule[] = [
         : [],
   ),
   // Mirror settings: complete when mirrored, absent when online.
-  rule(["registry", "catalog", "agentSandbox", "database", "gpu", "storage"], (c) => {
+  rule(["registry", "catalog", "agentSandbox", "database", "gpu", "storage", "openhands"], (c) => {
       const r = c.registry;
       const out: ConfigIssue[] = [];
       if (r.mode === "online") {
@@ -341,6 +346,13 @@ const GATEWAY_RULES: readonly Rule[] = [
       if (g.grpcRoute.enabled && g.grpcRoute.gatewayName === undefined) {
         out.push(issue(["gateway", "grpcRoute", "gatewayName"], "required when gateway.grpcRoute.enabled is true (the Gateway the route attaches to)"));
       }
+      const twice = g.clients.namespaces.filter((n, i) => g.clients.namespaces.indexOf(n) !== i);
+      if (twice.length > 0) out.push(issue(["gateway", "clients", "namespaces"], `${[...new Set(twice)].join(", ")} listed more than once`));
+      const owned = [AGENT_SANDBOX_NAMESPACE, g.namespace, g.sandboxNamespace ?? g.namespace];
+      const ownedClients = g.clients.namespaces.filter((n) => owned.includes(n));
+      if (ownedClients.length > 0) {
+        out.push(issue(["gateway", "clients", "namespaces"], `${ownedClients.join(", ")} belong(s) to the platform; list the namespaces your runners use`));
+      }
       if (g.userNamespaces && c.cluster.openshift) {
         out.push(issue(["gateway", "userNamespaces"], "fails on OpenShift (sandbox creation errors with setgroups, OpenShell #2520); leave it false"));
       }
@@ -522,7 +534,125 @@ export function secretIssues(secrets: SecretPresenceMap): ConfigIssue[] {
     .map((k) => issue([k], `is stored in plain text; ${setWith(k)}`));
 }
 
-const ALL_RULES: readonly Rule[] = [...RULES, ...GATEWAY_RULES, ...STORAGE_RULES, ...POLICY_RULES, ...STATE_RULES];
+/** Namespaces a framework section may not take: the platform's own. */
+function platformNamespaces(c: Pick<Config, "gateway">): string[] {
+  return [c.gateway.namespace, c.gateway.sandboxNamespace ?? c.gateway.namespace, AGENT_SANDBOX_NAMESPACE, CHARTS.cloudnativePg.namespace, CHARTS.gpuOperator.namespace, CHARTS.csiDriverNfs.namespace, CHARTS.cephCsiCephfs.namespace, "kube-system"];
+}
+
+const FRAMEWORK_RULES: readonly Rule[] = [
+  // SandboxTemplates and SandboxWarmPools are extension kinds: without the extensions there is no API for them.
+  rule(["agentSandbox", "openhands", "tier", "relaxations"], (c) => {
+    const a = c.agentSandbox;
+    const out: ConfigIssue[] = [];
+    const e = effectiveAgentSandbox(c);
+    const wants = [
+      ...(Object.keys(a.templates).length > 0 ? ["agentSandbox.templates"] : []),
+      ...(Object.keys(a.warmPools).length > 0 ? ["agentSandbox.warmPools"] : []),
+      ...(c.openhands.agentSandbox.enabled ? ["openhands.agentSandbox.enabled"] : []),
+    ];
+    if (!a.extensions && wants.length > 0) {
+      out.push(issue(["agentSandbox", "extensions"], `must be true for ${wants.join(", ")}: SandboxTemplate, SandboxWarmPool and SandboxClaim are agent-sandbox extension kinds (sandbox-with-extensions.yaml)`));
+    }
+    for (const [pool, p] of Object.entries(a.warmPools)) {
+      if (e.templates[p.template] === undefined) {
+        out.push(issue(["agentSandbox", "warmPools", pool, "template"], `"${p.template}" is not a template of this stack (agentSandbox.templates: ${Object.keys(e.templates).sort().join(", ") || "none"})`));
+      }
+    }
+    for (const [name, t] of Object.entries(a.templates)) {
+      if (t.preset === undefined && t.image === undefined) out.push(issue(["agentSandbox", "templates", name, "image"], "required without a preset (the image the template's pods run)"));
+      if (t.image !== undefined && /:latest$/.test(t.image) && c.tier !== "dev" && !c.relaxations.latestTags) {
+        out.push(issue(["agentSandbox", "templates", name, "image"], `"latest" is not allowed in the ${c.tier} tier (pin a version, or set relaxations.latestTags to true)`));
+      }
+      if (t.readinessPath !== undefined && t.port === undefined && t.preset === undefined) out.push(issue(["agentSandbox", "templates", name, "port"], "required with readinessPath (the port the probe checks)"));
+    }
+    const oh = c.openhands.agentSandbox;
+    if (oh.enabled) {
+      const pool = e.warmPools[oh.warmPool];
+      const tpl = pool !== undefined ? e.templates[pool.template] : undefined;
+      if (pool !== undefined && tpl !== undefined && tpl.preset !== "openhands-agent-server") {
+        out.push(issue(["openhands", "agentSandbox", "warmPool"], `"${oh.warmPool}" runs template "${pool.template}", which does not use the preset openhands-agent-server (the SDK needs the agent server and its session key)`));
+      }
+    }
+    return out;
+  }),
+  // The V0 KubernetesRuntime exists in OpenHands 0.45.0-0.62.x only; 1.x is served by the agent-sandbox path.
+  rule(["openhands"], (c) => {
+    const k = c.openhands.kubernetesRuntime;
+    const out: ConfigIssue[] = [];
+    if (!k.enabled) return out;
+    if (!openhandsHasKubernetesRuntime(k.version)) {
+      out.push(
+        issue(
+          ["openhands", "kubernetesRuntime", "version"],
+          `OpenHands ${k.version} has no KubernetesRuntime with the [kubernetes] section this mode configures (OpenHands ${OPENHANDS_KUBERNETES_RUNTIME.label} only: added in 0.45.0, replaced by V1 conversations in 1.x and removed in April 2026); ` +
+            "for OpenHands 1.x use openhands.agentSandbox (the agent SDK's AgentSandboxWorkspace on agent-sandbox warm pools) instead",
+        ),
+      );
+    }
+    if (k.ingressDomain === undefined) {
+      out.push(issue(["openhands", "kubernetesRuntime", "ingressDomain"], "required when openhands.kubernetesRuntime.enabled is true: every conversation gets an Ingress <id>.<ingressDomain> (wildcard DNS)"));
+    }
+    if (k.ingressTlsSecret !== undefined && k.ingressDomain === undefined) {
+      out.push(issue(["openhands", "kubernetesRuntime", "ingressTlsSecret"], "only used with openhands.kubernetesRuntime.ingressDomain"));
+    }
+    return out;
+  }),
+  // Framework namespaces are their own: never a platform namespace (runtime pods run as root), never shared.
+  rule(["openhands", "nemoclaw", "agentSandbox", "gateway"], (c) => {
+    const out: ConfigIssue[] = [];
+    const taken = platformNamespaces(c);
+    const oh = c.openhands;
+    const e = effectiveAgentSandbox(c);
+    const owned: [readonly PropertyKey[], string, boolean][] = [
+      [["agentSandbox", "namespace"], c.agentSandbox.namespace, c.agentSandbox.extensions && (Object.keys(e.templates).length > 0 || Object.keys(e.warmPools).length > 0)],
+      [["openhands", "appNamespace"], oh.appNamespace, oh.agentSandbox.enabled || oh.kubernetesRuntime.enabled],
+      [["openhands", "kubernetesRuntime", "namespace"], oh.kubernetesRuntime.namespace, oh.kubernetesRuntime.enabled],
+      [["nemoclaw", "namespace"], c.nemoclaw.namespace, c.nemoclaw.enabled],
+    ];
+    const used = owned.filter(([, , on]) => on);
+    for (const [path, ns] of used) {
+      if (taken.includes(ns)) out.push(issue(path, `"${ns}" belongs to the platform (the gateway, its sandboxes or an operator); use a namespace of its own`));
+    }
+    for (let i = 0; i < used.length; i++) {
+      for (let j = 0; j < i; j++) {
+        if (used[i]![1] === used[j]![1]) out.push(issue(used[i]![0], `"${used[i]![1]}" is also ${formatPath(used[j]![0])}; each needs a namespace of its own (their Pod Security levels differ)`));
+      }
+    }
+    return out;
+  }),
+  // NemoClaw accepts exactly one OpenShell per release: refuse the pair before anything is installed.
+  rule(["nemoclaw", "catalog", "gateway", "policies"], (c) => {
+    const n = c.nemoclaw;
+    if (!n.enabled) return [];
+    const out: ConfigIssue[] = [];
+    const pinned = openshellVersion(c);
+    const release = NEMOCLAW_RELEASES[n.release];
+    if (release === undefined) {
+      const known = Object.entries(NEMOCLAW_RELEASES).map(([v, r]) => `${v} (OpenShell ${r.openshell})`).join(", ");
+      out.push(issue(["nemoclaw", "release"], `NemoClaw ${n.release} is not in the catalog's compatibility table, so the OpenShell it accepts is unknown; known releases: ${known}`));
+    } else if (release.openshell !== pinned) {
+      const accepting = nemoclawReleasesAccepting(pinned);
+      out.push(
+        issue(
+          ["nemoclaw", "release"],
+          `NemoClaw ${n.release} accepts exactly OpenShell ${release.openshell}, and this stack pins OpenShell ${pinned}; set catalog.versions.openshell to "${release.openshell}"` +
+            (accepting.length > 0 ? `, or nemoclaw.release to ${accepting.join(" or ")}` : ` (no NemoClaw release accepts OpenShell ${pinned})`),
+        ),
+      );
+    }
+    if (c.gateway.oidc.issuer === undefined) {
+      out.push(issue(["gateway", "oidc", "issuer"], "required when nemoclaw.enabled is true: NemoClaw's health check sends no client certificate, which the gateway accepts only with OIDC on"));
+    }
+    for (const key of ["limitsMemory", "requestsMemory"] as const) {
+      if (!quantityAtLeast(c.policies.quota[key], OPENCLAW_SANDBOX_MEMORY)) {
+        out.push(issue(["policies", "quota", key], `${c.policies.quota[key]} cannot admit one OpenClaw sandbox (${OPENCLAW_SANDBOX_MEMORY}; smaller sandboxes are OOM-killed before OpenClaw binds) with nemoclaw.enabled`));
+      }
+    }
+    return out;
+  }),
+];
+
+const ALL_RULES: readonly Rule[] = [...RULES, ...GATEWAY_RULES, ...STORAGE_RULES, ...POLICY_RULES, ...STATE_RULES, ...FRAMEWORK_RULES];
 
 /** Runs every rule whose sections parsed. */
 export function crossFieldIssues(parsed: ParsedSections, secrets: SecretPresenceMap | undefined): ConfigIssue[] {

@@ -183,6 +183,15 @@ export const GatewaySchema = strict({
     /** Credentials (the secret upstreamProxyCredentials) go to an http:// proxy in cleartext Basic auth: say so. */
     allowCleartextCredentials: z.boolean(),
   }),
+  /**
+   * In-cluster clients (CI runners, job runners): each namespace gets a Secret (ca.crt, tls.crt,
+   * tls.key) and a ConfigMap (OPENSHELL_GATEWAY, OPENSHELL_GATEWAY_ENDPOINT) named `name`, and the
+   * gateway namespace a NetworkPolicy letting those namespaces reach the gateway port only.
+   */
+  clients: strict({
+    name: name("Secret"),
+    namespaces: z.array(name("namespace")),
+  }),
   /** Gateway API GRPCRoute to an existing Gateway (e.g. Envoy Gateway, class eg). */
   grpcRoute: strict({
     enabled: z.boolean(),
@@ -235,6 +244,8 @@ export const DatabaseSchema = strict({
   /** Postgres instances (CloudNativePG Cluster spec.instances). */
   instances: z.number().int().min(1).max(9),
   storageSize: quantity,
+  /** How long `pulumi up` waits for the Cluster's Ready condition before it fails (and the gateway is not started). */
+  readyTimeoutMinutes: z.number().int().min(1).max(240),
   backup: strict({
     enabled: z.boolean(),
     /** Base backup schedule (CloudNativePG six-field cron, seconds first). */
@@ -396,9 +407,100 @@ export const ProtectionSchema = strict({
   enabled: z.boolean(),
 });
 
+const semver = z.string().regex(/^\d+\.\d+\.\d+$/, "must be a version X.Y.Z (no leading v)");
+const absolutePath = z.string().regex(/^\/\S*$/, "must be an absolute path");
+/** A full upstream image reference with a tag or digest: it goes through the registry resolver. */
+const imageReference = z
+  .string()
+  .regex(/^[a-z0-9.-]+\.[a-z]{2,}(:[0-9]+)?\/[a-z0-9._/-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[0-9a-f]{64})?$/, "must be a full image reference registry/repository:tag (or @sha256:…), e.g. ghcr.io/org/image:1.2.3")
+  .refine((v) => /:[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(v.split("/").slice(1).join("/")) || v.includes("@sha256:"), "must carry a tag or a digest (a reference without one floats)");
+
+export const SANDBOX_TEMPLATE_PRESETS = ["openhands-agent-server"] as const;
+
+export const SandboxTemplateSchema = strict({
+  /** Start from a preset (catalog/frameworks.ts); the keys below override it. */
+  preset: z.enum(SANDBOX_TEMPLATE_PRESETS).optional(),
+  /** Upstream image reference; resolved through the mirror and listed in the inventory. Required without a preset. */
+  image: imageReference.optional(),
+  /** The port the sandbox serves (and the readiness probe checks). */
+  port: port.optional(),
+  /** HTTP path of the readiness probe. */
+  readinessPath: absolutePath.optional(),
+  args: z.array(z.string()).optional(),
+  resources: resources.optional(),
+  /** UID, GID and fsGroup of the pod (non-root: the namespace enforces Pod Security restricted). */
+  runAsUser: z.number().int().min(1).max(2147483647).optional(),
+  /** RuntimeClass (Kata, gVisor) of the pods; unset = gateway.sandboxRuntimeClass, else the node default. */
+  runtimeClassName: name("RuntimeClass").optional(),
+  /** Size of the RWO workspace volume (on storage.workspaceClass). */
+  workspaceSize: quantity.optional(),
+  workspaceMountPath: absolutePath.optional(),
+});
+
 export const AgentSandboxSchema = strict({
   /** Also install the extensions (SandboxClaim/Template/WarmPool); OpenShell does not need them. */
   extensions: z.boolean(),
+  /** Namespace of the SandboxTemplates, SandboxWarmPools and the claims made on them (Pod Security restricted). */
+  namespace: name("namespace"),
+  /** SandboxTemplates by name (need extensions). */
+  templates: z.record(name("SandboxTemplate"), SandboxTemplateSchema),
+  /** SandboxWarmPools by name: pre-started pods of a template, claimed by SandboxClaims. */
+  warmPools: z.record(name("SandboxWarmPool"), strict({ template: name("SandboxTemplate"), replicas: z.number().int().min(0).max(100) })),
+});
+
+const toleration = strict({
+  key: z.string().min(1).optional(),
+  operator: z.enum(["Exists", "Equal"]).optional(),
+  value: z.string().optional(),
+  effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
+  tolerationSeconds: z.number().int().min(0).optional(),
+});
+
+export const OpenHandsSchema = strict({
+  /** Namespace of the OpenHands app (or the agent SDK client): its ServiceAccount lives here. */
+  appNamespace: name("namespace"),
+  /** Create appNamespace (Pod Security baseline: the app runs as root); false = it exists, only the ServiceAccount is added. */
+  createAppNamespace: z.boolean(),
+  serviceAccount: name("ServiceAccount"),
+  /** V1: the agent SDK's AgentSandboxWorkspace claims agent-server pods from a SandboxWarmPool (needs agentSandbox.extensions). */
+  agentSandbox: strict({
+    enabled: z.boolean(),
+    /** The warm pool the SDK claims from; added with the openhands-agent-server template unless agentSandbox.warmPools has it. */
+    warmPool: name("SandboxWarmPool"),
+    /** Warm-pool pods when the pool is added here. */
+    replicas: z.number().int().min(0).max(100),
+  }),
+  /** V0: OpenHands' KubernetesRuntime (OpenHands 0.45.0-0.62.x) starting one runtime pod per conversation. */
+  kubernetesRuntime: strict({
+    enabled: z.boolean(),
+    /** The OpenHands release the app runs; it picks the runtime and app image tags. */
+    version: semver,
+    /** Namespace of the runtime pods (Pod Security baseline, privileged with privileged: true). */
+    namespace: name("namespace"),
+    /** Base domain of the per-conversation VS Code ingresses (<sid>.<domain>, wildcard DNS). */
+    ingressDomain: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a DNS domain").optional(),
+    /** TLS Secret of those ingresses (in the runtime namespace). */
+    ingressTlsSecret: name("Secret").optional(),
+    /** Run runtime containers privileged (docker-in-docker). */
+    privileged: z.boolean(),
+    workspaceSize: quantity,
+    resources: strict({ cpuRequest: quantity, memoryRequest: quantity, memoryLimit: quantity }),
+    nodeSelector: strict({ key: z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9._-]+$/, "must be a label key"), value: z.string() }).optional(),
+    tolerations: z.array(toleration),
+    /** ResourceQuota of the runtime namespace. */
+    quota: strict({ pods: z.number().int().min(1), requestsCpu: quantity, requestsMemory: quantity, limitsMemory: quantity, persistentVolumeClaims: z.number().int().min(0) }),
+  }),
+});
+
+export const NemoClawSchema = strict({
+  /** Emit NemoClaw's external OpenShell target contract (experimental upstream, plan-only). */
+  enabled: z.boolean(),
+  /** The NemoClaw release the runner runs; it accepts exactly one OpenShell version (catalog/frameworks.ts). */
+  release: semver,
+  /** Namespace of the NemoClaw blueprint runner. */
+  namespace: name("namespace"),
+  /** OpenShell workspace the blueprint targets. */
+  workspace: name("workspace"),
 });
 
 /** The resolved configuration: tier defaults with the stack's settings on top. */
@@ -418,6 +520,8 @@ export const ConfigSchema = strict({
   relaxations: RelaxationsSchema,
   observability: ObservabilitySchema,
   agentSandbox: AgentSandboxSchema,
+  openhands: OpenHandsSchema,
+  nemoclaw: NemoClawSchema,
   protection: ProtectionSchema,
 });
 
@@ -443,6 +547,8 @@ export const CONFIG_KEYS: Readonly<Record<keyof Config, KeyKind>> = {
   relaxations: "object",
   observability: "object",
   agentSandbox: "object",
+  openhands: "object",
+  nemoclaw: "object",
   protection: "object",
 };
 

@@ -1,4 +1,5 @@
 /** Loads, verifies and prepares the agent-sandbox manifest a plan selects. */
+import { agentSandboxHealth } from "../catalog/artifacts";
 import type { Plan } from "../plan/plan";
 import { formatImageRef, imageName } from "../registry/imageRef";
 import { prepareAgentSandbox, type AgentSandboxParts } from "./agentSandbox";
@@ -17,10 +18,12 @@ export async function agentSandboxParts(plan: Plan, reader: ManifestReader = DEF
     },
     reader,
   );
+  const health = agentSandboxHealth(manifest.version);
   return prepareAgentSandbox(text, {
     id: manifest.id,
     sourceImage: imageName(controller.source),
     controllerImage: formatImageRef(controller.resolved),
     ...(plan.pullSecretName !== undefined ? { pullSecretName: plan.pullSecretName } : {}),
+    ...(health !== undefined ? { health } : {}),
   });
 }

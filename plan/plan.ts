@@ -19,6 +19,8 @@ import {
   type Versions,
 } from "../catalog/artifacts";
 import { selectArtifacts } from "../catalog/selection";
+import { openhandsAppTag, openhandsRuntimeTag } from "../catalog/frameworks";
+import { frameworkNamespaces, templateImages } from "./frameworks";
 import type { Config, Tier } from "../config/schema";
 import type { SecretKey, SecretPresenceMap } from "../config/secrets";
 import { formatImageRef, parseImageRef, type ImageRef } from "../registry/imageRef";
@@ -90,6 +92,14 @@ export interface NamespacePlan {
   readonly gpuOperator?: string;
   readonly csiDriverNfs?: string;
   readonly cephCsi?: string;
+  /** SandboxTemplates, SandboxWarmPools and their claims (agentSandbox.namespace), when the stack renders any. */
+  readonly agentSandboxWorkloads?: string;
+  /** The OpenHands app namespace, when the graph creates it. */
+  readonly openhandsApp?: string;
+  /** OpenHands KubernetesRuntime pods. */
+  readonly openhandsRuntime?: string;
+  /** The NemoClaw blueprint runner. */
+  readonly nemoclaw?: string;
 }
 
 export interface Plan {
@@ -155,7 +165,10 @@ export function resolveVersions(c: Config): Versions {
 export function sourceImage(entry: ImageEntry, versions: Versions, c: Config): ImageRef {
   const override = c.catalog.images[entry.id];
   const base = parseImageRef(entry.repository);
-  const catalogTag = typeof entry.tag === "string" ? entry.tag : `${entry.tag.prefix ?? ""}${versions[entry.tag.release]}`;
+  const t = entry.tag;
+  const ohVersion = c.openhands.kubernetesRuntime.version;
+  const catalogTag =
+    typeof t === "string" ? t : "openhands" in t ? (t.openhands === "runtime" ? openhandsRuntimeTag(ohVersion) : openhandsAppTag(ohVersion)) : `${t.prefix ?? ""}${versions[t.release]}`;
   const tag = override?.tag ?? catalogTag;
   const digest = override?.digest ?? entry.digest;
   return { ...base, tag, ...(digest !== undefined ? { digest } : {}) };
@@ -194,7 +207,8 @@ export function buildPlan(stack: string, c: Config, provided: SecretPresenceMap)
     return { id: entry.id, source, resolved, pulls, bindings: entry.bindings, runtimeOnly: entry.runtimeOnly, why: entry.why };
   });
   const selected = new Set(sel.images.map((i) => i.id));
-  const images = chartImages.filter((i) => selected.has(i.id));
+  // Images of the stack's own SandboxTemplates go through the same resolver.
+  const images = [...chartImages.filter((i) => selected.has(i.id)), ...templateImages(c, registry)];
 
   const charts: ResolvedChart[] = sel.charts.map((entry) => ({
     id: entry.id,
@@ -244,6 +258,7 @@ export function buildPlan(stack: string, c: Config, provided: SecretPresenceMap)
       ...(on("gpuOperator") ? { gpuOperator: CHARTS.gpuOperator.namespace } : {}),
       ...(on("csiDriverNfs") ? { csiDriverNfs: CHARTS.csiDriverNfs.namespace } : {}),
       ...(on("cephCsiCephfs") ? { cephCsi: CHARTS.cephCsiCephfs.namespace } : {}),
+      ...frameworkNamespaces(c),
     },
     versions,
     components: {

@@ -35,6 +35,8 @@ const POD_TEMPLATE: Readonly<Record<string, string[]>> = {
   "kubernetes:batch/v1:Job": ["spec", "template", "spec"],
   "kubernetes:batch/v1:CronJob": ["spec", "jobTemplate", "spec", "template", "spec"],
   "kubernetes:core/v1:Pod": ["spec"],
+  // agent-sandbox extensions: the controller starts warm-pool pods from the template's pod spec.
+  "kubernetes:extensions.agents.x-k8s.io/v1beta1:SandboxTemplate": ["spec", "podTemplate", "spec"],
 };
 
 /** Every image a resource makes the cluster pull. */

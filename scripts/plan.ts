@@ -12,7 +12,7 @@ import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { parse } from "yaml";
 import type { SecretPresenceMap } from "../config/secrets";
-import { componentGraph, criticalPath } from "../plan/graph";
+import { componentGraph, componentWaits, criticalPath, unwaited } from "../plan/graph";
 import { planStackFile } from "../plan/fromStackFile";
 import { readProjectFile } from "../config/stackFile";
 import type { Plan } from "../plan/plan";
@@ -23,6 +23,10 @@ import type { MigrationApi } from "../migration/agentSandbox";
 import type { KubeconfigSource } from "../migration/kubeClient";
 import { preflightLines, runPreflight, type Preflight } from "../migration/preflight";
 import { rotationUnprotectCommands } from "../state/protection";
+import { probeSummary } from "../verify/probe";
+import { effectiveAgentSandbox } from "../catalog/frameworks";
+import { sessionKeyNamespaces } from "../values/openhands";
+import { NEMOCLAW_BLUEPRINT_CONFIGMAP, NEMOCLAW_CREDENTIAL_SECRET, NEMOCLAW_TARGET_SECRET, nemoclawEndpoint, nemoclawRunnerPod } from "../values/nemoclaw";
 import { UsageError, exitWith, parseOptions, runCommand, type CommandResult } from "./cli";
 
 export const USAGE = "usage: npm run -s plan -- --stack <name> [--json]";
@@ -117,6 +121,46 @@ export async function clusterPreflight(
 
 const PREFLIGHT_TIMEOUT_MS = 10_000;
 
+/** Each framework section that is on, with the objects it adds (README "Agent frameworks"). */
+export function frameworkSections(plan: Plan): Record<string, string[]> {
+  const c = plan.config;
+  const n = plan.namespaces;
+  const out: Record<string, string[]> = {};
+  const ws = n.agentSandboxWorkloads;
+  if (ws !== undefined) {
+    const e = effectiveAgentSandbox(c);
+    out["agentSandbox"] = [
+      ...Object.keys(e.templates).sort().map((t) => `SandboxTemplate ${ws}/${t}`),
+      ...Object.keys(e.warmPools).sort().map((p) => `SandboxWarmPool ${ws}/${p} (${e.warmPools[p]!.replicas} x ${e.warmPools[p]!.template})`),
+    ];
+  }
+  const oh = c.openhands;
+  if (oh.agentSandbox.enabled || oh.kubernetesRuntime.enabled) {
+    const app = oh.appNamespace;
+    out["openhands"] = [
+      ...(n.openhandsApp !== undefined ? [`Namespace ${app}`] : []),
+      `ServiceAccount ${app}/${oh.serviceAccount}`,
+      ...(oh.agentSandbox.enabled && ws !== undefined
+        ? [`Role+RoleBinding ${ws}/openhands-agent-sandbox`, `Secret openhands-session-key in ${sessionKeyNamespaces(plan).join(", ")}`, `warm pool ${oh.agentSandbox.warmPool}`]
+        : []),
+      ...(n.openhandsRuntime !== undefined
+        ? [`Namespace ${n.openhandsRuntime}`, `Role+RoleBinding ${n.openhandsRuntime}/openhands-runtime`, `ResourceQuota ${n.openhandsRuntime}/openhands-runtimes`, `ConfigMap ${app}/openhands-config (config.toml, OpenHands ${oh.kubernetesRuntime.version})`]
+        : []),
+    ];
+  }
+  if (n.nemoclaw !== undefined) {
+    out["nemoclaw"] = [
+      `NemoClaw ${c.nemoclaw.release} -> OpenShell ${plan.versions.openshell} at ${nemoclawEndpoint(plan)}`,
+      `Namespace ${n.nemoclaw}`,
+      `Secret ${n.nemoclaw}/${NEMOCLAW_TARGET_SECRET} (ca.pem)`,
+      `ConfigMap ${n.nemoclaw}/${NEMOCLAW_BLUEPRINT_CONFIGMAP} (blueprint.yaml)`,
+      `NetworkPolicy ${n.nemoclaw}/runner-egress (gateway :8080)`,
+      `runner mounts (subPath): ${(nemoclawRunnerPod(plan)?.volumeMounts ?? []).map((m) => m.mountPath).join(", ")}; Secret ${NEMOCLAW_CREDENTIAL_SECRET} is the team's`,
+    ];
+  }
+  return out;
+}
+
 export function planSummary(plan: Plan, secrets: SecretPresenceMap, cluster: ClusterTarget, project: string, preflight?: Preflight) {
   const c = plan.config;
   const graph = componentGraph(plan);
@@ -129,13 +173,19 @@ export function planSummary(plan: Plan, secrets: SecretPresenceMap, cluster: Clu
     components: plan.components,
     installOrder: graph.order,
     criticalPath: criticalPath(graph),
+    /** Component → the parts of others it waits for (plan/graph.ts); README "Install order and waits". */
+    waits: componentWaits(plan),
+    waitedForByNothing: unwaited(plan),
     versions: plan.versions,
     charts: plan.charts.map((ch) => `${ch.id} ${ch.version} from ${ch.location.repo ?? ch.location.chart}${ch.location.repo !== undefined ? ` (${ch.location.chart})` : ""}`),
     manifests: plan.manifests.map((m) => `${m.asset} ${m.version} from ${m.location.kind === "url" ? m.location.url : m.location.path}${m.sha256 !== undefined ? ` sha256 ${m.sha256}` : " (no digest)"}`),
     images: [...new Set(plan.images.flatMap((i) => i.pulls.map((p) => p.resolved)))].sort(),
     settings: {
       gateway: `${c.gateway.replicas} replica(s) in ${plan.namespaces.gateway}, sandboxes in ${plan.namespaces.sandbox}, auth ${c.gateway.oidc.issuer !== undefined ? `OIDC ${c.gateway.oidc.issuer}` : "unauthenticated users allowed"}, telemetry ${c.gateway.telemetry ? "on" : "off"}${c.gateway.sandboxRuntimeClass !== undefined ? `, sandbox runtime class ${c.gateway.sandboxRuntimeClass}` : ""}${c.gateway.upstreamProxy.url !== undefined ? `, egress via ${c.gateway.upstreamProxy.url}` : ""}`,
-      database: c.database.engine === "postgres" ? `Postgres ${c.database.instances} instance(s), ${c.database.storageSize}${c.database.backup.enabled ? ", backups on" : ""}` : "SQLite",
+      database:
+        c.database.engine === "postgres"
+          ? `Postgres ${c.database.instances} instance(s), ${c.database.storageSize}${c.database.backup.enabled ? ", backups on" : ""}, Ready awaited for up to ${c.database.readyTimeoutMinutes} min`
+          : "SQLite",
       storage: `workspaces ${c.storage.workspaceClass ?? "(default class)"}, Postgres ${c.storage.databaseClass ?? "(default class)"}`,
       gpu: c.gpu.enabled ? `on (${c.gpu.nodeOperatingSystems.join(", ")})` : "off",
       podSecurity: Object.fromEntries(namespaceRoles(plan).map((r) => [r.namespace, podSecurityLabels(r, c.policies.profile, plan.kubernetesVersion, c.cluster.openshift)["pod-security.kubernetes.io/enforce"]])),
@@ -144,9 +194,12 @@ export function planSummary(plan: Plan, secrets: SecretPresenceMap, cluster: Clu
     protection: plan.protection.enabled
       ? `on: protect the CA, JWT key, KEK${plan.components.cloudnativePg ? " and Postgres Cluster" : ""}; retain the CRDs and namespaces ${plan.protection.namespaces.join(", ")}`
       : "off (protection.enabled): destroy deletes everything, the CRDs and their custom resources included",
+    frameworks: frameworkSections(plan),
     rotation: { ...c.pki.rotation, unprotectFirst: rotationUnprotectCommands(plan.stack, project, plan.protection, c.pki.rotation) },
     upgrades: upgradeNotesFor(plan.versions, preflight?.reachable === true ? preflight.installedVersion : undefined),
     relaxations: relaxations(plan),
+    /** What `npm run -s platform -- verify --probe` creates, then deletes. */
+    verifyProbe: probeSummary(plan),
     preflight: preflight ?? { reachable: false, reason: "not asked (npm run plan reads the cluster)" },
   };
 }
@@ -163,6 +216,9 @@ export function planCommand(root: string, argv: readonly string[], env: Environm
     `cluster: context ${s.cluster.context}; kubeconfig ${s.cluster.kubeconfig}; identifier ${s.cluster.identifier}`,
     `components: ${on}`,
     `install order: ${s.installOrder.join(" -> ")} (critical path ${s.criticalPath.length}: ${s.criticalPath.join(" -> ")})`,
+    "waits (a component's resources are created once these are ready):",
+    ...Object.entries(s.waits).map(([c, parts]) => `  ${c}: ${parts.length > 0 ? parts.join(", ") : "nothing"}`),
+    ...(s.waitedForByNothing.length > 0 ? [`  nothing waits for: ${s.waitedForByNothing.join(", ")} (a failure there holds nothing else back)`] : []),
     `versions: ${Object.entries(s.versions).map(([k, v]) => `${k} ${v}`).join(", ")}`,
     "charts:",
     ...s.charts.map((x) => `  ${x}`),
@@ -173,6 +229,9 @@ export function planCommand(root: string, argv: readonly string[], env: Environm
     "settings:",
     ...Object.entries(s.settings).map(([k, v]) => `  ${k}: ${typeof v === "string" ? v : Object.entries(v).map(([a, b]) => `${a}=${b}`).join(", ")}`),
     ...(Object.keys(s.secrets).length > 0 ? ["secrets:", ...Object.entries(s.secrets).map(([k, v]) => `  ${k}: ${v}`)] : []),
+    ...(Object.keys(s.frameworks).length > 0
+      ? ["frameworks:", ...Object.entries(s.frameworks).flatMap(([k, v]) => [`  ${k}:`, ...v.map((x) => `    ${x}`)])]
+      : ["frameworks: none (openhands, nemoclaw and agentSandbox.templates are off)"]),
     `protection: ${s.protection}`,
     `rotation: ca ${s.rotation.ca}, jwtKey ${s.rotation.jwtKey}, kek ${s.rotation.kek}`,
     ...(s.rotation.unprotectFirst.length > 0
@@ -181,6 +240,8 @@ export function planCommand(root: string, argv: readonly string[], env: Environm
     ...s.upgrades.flatMap((u) => [`upgrade ${u.id} ${u.from} -> ${u.to}:`, ...u.notes.map((n) => `  - ${n}`)]),
     ...(s.relaxations.length > 0 ? ["relaxations:", ...s.relaxations.map((r) => `  ${r}`)] : []),
     ...preflightLines(s.preflight),
+    "verify --probe creates, then deletes:",
+    ...s.verifyProbe.map((x) => `  ${x}`),
     "",
   ].join("\n");
   return { stdout, notes };

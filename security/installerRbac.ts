@@ -33,6 +33,8 @@ export const MANAGED: Readonly<Record<string, readonly string[]>> = {
   "nfd.k8s-sigs.io": ["nodefeaturerules"],
   "monitoring.coreos.com": ["podmonitors", "servicemonitors"],
   "gateway.networking.k8s.io": ["grpcroutes"],
+  // agentSandbox.templates / warmPools and the OpenHands agent-server preset.
+  "extensions.agents.x-k8s.io": ["sandboxtemplates", "sandboxwarmpools"],
 };
 
 /** The agent-sandbox kinds the v1.0 migration rewrites in place. */

@@ -5,6 +5,8 @@
  */
 import type { Plan } from "../plan/plan";
 import { GATEWAY_SELECTOR } from "../values/openshell";
+import { OPENHANDS_RUNTIME_PORTS, OPENHANDS_RUNTIME_SELECTOR } from "../catalog/frameworks";
+import { TEMPLATE_LABEL, resolvedTemplates } from "../manifests/sandboxTemplates";
 import { namespaceRoles } from "./podSecurity";
 import { COMMON_LABELS } from "../values/labels";
 
@@ -42,6 +44,8 @@ export const SELECTORS = {
 export const GATEWAY_GRPC_PORT = 8080;
 export const GATEWAY_METRICS_PORT = 9090;
 export const WEBHOOK_PORT = 9443;
+/** The OpenHands app's UI and API port. */
+export const OPENHANDS_APP_PORT = 3000;
 
 
 const inNs = (ns: string): Peer => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } });
@@ -99,6 +103,14 @@ export function networkPolicies(plan: Plan): NetworkPolicyObject[] {
   const sandboxes: Peer = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": n.sandbox } }, ...(shared ? { podSelector: sandboxSelector(true) } : {}) };
   const out: NetworkPolicyObject[] = [];
 
+  // Public addresses on the sandbox egress ports (private ranges excepted in the strict profile).
+  const publicEgress: Rule[] =
+    p.sandboxEgress.ports.length > 0
+      ? [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", ...(p.profile === "strict" ? { except: [...p.privateCidrs] } : {}) } }], ports: tcp(...p.sandboxEgress.ports) }]
+      : [];
+  const templates = resolvedTemplates(plan);
+  const appPeer = (): Peer => podsIn(c.openhands.appNamespace, {});
+  const sdkOn = c.openhands.agentSandbox.enabled;
   const proxyUrl = plan.config.gateway.upstreamProxy.url;
   const proxy = proxyUrl !== undefined ? { cidrs: plan.config.gateway.upstreamProxy.cidrs, port: Number(new URL(proxyUrl).port || "80") } : undefined;
   for (const role of namespaceRoles(plan)) {
@@ -143,6 +155,8 @@ export function networkPolicies(plan: Plan): NetworkPolicyObject[] {
                 from: [
                   sandboxes,
                   ...p.gatewayClients.namespaces.map(inNs),
+                  // NemoClaw's blueprint runner (nemoclaw.enabled) targets the gateway in-cluster.
+                  ...(n.nemoclaw !== undefined ? [podsIn(n.nemoclaw, {})] : []),
                   ...p.gatewayClients.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
                 ],
                 ports: tcp(GATEWAY_GRPC_PORT),
@@ -151,6 +165,14 @@ export function networkPolicies(plan: Plan): NetworkPolicyObject[] {
             ],
           }),
         );
+        // In-cluster clients (gateway.clients): their namespaces reach the gRPC port, nothing else.
+        if (c.gateway.clients.namespaces.length > 0) {
+          out.push(
+            policy("gateway-clients", ns, { matchLabels: { ...SELECTORS.gateway } }, {
+              ingress: [{ from: c.gateway.clients.namespaces.map(inNs), ports: tcp(GATEWAY_GRPC_PORT) }],
+            }),
+          );
+        }
         out.push(
           policy("gateway-egress", ns, { matchLabels: { ...SELECTORS.gateway } }, {
             egress: [
@@ -204,6 +226,56 @@ export function networkPolicies(plan: Plan): NetworkPolicyObject[] {
             egress: [apiServer, { to: [{ podSelector: {} }] }],
           }),
         );
+        break;
+      case "agentSandboxWorkloads":
+        // Each template's pods: the agent server's port from the OpenHands app namespace (the SDK's direct mode;
+        // port-forward goes through the kubelet), and out to public addresses (model APIs, package registries).
+        for (const t of templates) {
+          const port = t.port;
+          out.push(
+            policy(`template-${t.name}`, ns, { matchLabels: { [TEMPLATE_LABEL]: t.name } }, {
+              // Only the OpenHands agent server is the SDK's; other templates admit nothing until their client is known.
+              ingress: sdkOn && port !== undefined && t.preset === "openhands-agent-server" ? [{ from: [appPeer()], ports: tcp(port) }] : [],
+              egress: [...publicEgress],
+            }),
+          );
+        }
+        break;
+      case "openhandsApp": {
+        const templatePorts = [...new Set(templates.flatMap((t) => (t.port !== undefined && t.preset === "openhands-agent-server" ? [t.port] : [])))].sort((a, b) => a - b);
+        out.push(
+          policy("openhands-app", ns, undefined, {
+            ingress: [
+              {
+                from: [...p.gatewayClients.namespaces.map(inNs), ...p.gatewayClients.cidrs.map((cidr) => ({ ipBlock: { cidr } }))],
+                ports: tcp(OPENHANDS_APP_PORT),
+              },
+            ],
+            egress: [
+              apiServer,
+              ...(sdkOn && n.agentSandboxWorkloads !== undefined && templatePorts.length > 0 ? [{ to: [podsIn(n.agentSandboxWorkloads, {})], ports: tcp(...templatePorts) }] : []),
+              ...(n.openhandsRuntime !== undefined ? [{ to: [podsIn(n.openhandsRuntime, OPENHANDS_RUNTIME_SELECTOR)], ports: tcp(...OPENHANDS_RUNTIME_PORTS) }] : []),
+              // Model APIs and git hosts.
+              { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: tcp(443) },
+            ],
+          }),
+        );
+        break;
+      }
+      case "openhandsRuntime":
+        out.push(
+          policy("openhands-runtime", ns, { matchLabels: { ...OPENHANDS_RUNTIME_SELECTOR } }, {
+            ingress: [
+              { from: [appPeer()], ports: tcp(...OPENHANDS_RUNTIME_PORTS) },
+              // The per-conversation VS Code Ingress: the ingress controller's namespaces.
+              ...(p.gatewayClients.namespaces.length > 0 ? [{ from: p.gatewayClients.namespaces.map(inNs), ports: tcp(8081) }] : []),
+            ],
+            egress: [...publicEgress],
+          }),
+        );
+        break;
+      case "nemoclaw":
+        out.push(policy("runner-egress", ns, undefined, { egress: [{ to: [podsIn(n.gateway, SELECTORS.gateway)], ports: tcp(GATEWAY_GRPC_PORT) }] }));
         break;
       case "csiDriverNfs":
       case "cephCsi":

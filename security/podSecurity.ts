@@ -11,7 +11,18 @@ export type PsaLevel = "privileged" | "baseline" | "restricted";
 /** What each owned namespace holds, and the level its pods need. */
 export interface NamespaceRole {
   readonly namespace: string;
-  readonly role: "gateway" | "sandbox" | "agentSandbox" | "cloudnativePg" | "gpuOperator" | "csiDriverNfs" | "cephCsi";
+  readonly role:
+    | "gateway"
+    | "sandbox"
+    | "agentSandbox"
+    | "cloudnativePg"
+    | "gpuOperator"
+    | "csiDriverNfs"
+    | "cephCsi"
+    | "agentSandboxWorkloads"
+    | "openhandsApp"
+    | "openhandsRuntime"
+    | "nemoclaw";
   /** The strictest level the workload can run under. */
   readonly needs: PsaLevel;
   readonly why: string;
@@ -43,6 +54,25 @@ export function namespaceRoles(plan: Plan): NamespaceRole[] {
   if (n.gpuOperator !== undefined) roles.push({ namespace: n.gpuOperator, role: "gpuOperator", needs: "privileged", why: "the driver, toolkit and device plugin manage the host" });
   if (n.csiDriverNfs !== undefined) roles.push({ namespace: n.csiDriverNfs, role: "csiDriverNfs", needs: "privileged", why: "CSI node plugins mount volumes on the host" });
   if (n.cephCsi !== undefined) roles.push({ namespace: n.cephCsi, role: "cephCsi", needs: "privileged", why: "CSI node plugins mount volumes on the host" });
+  if (n.agentSandboxWorkloads !== undefined) {
+    roles.push({
+      namespace: n.agentSandboxWorkloads,
+      role: "agentSandboxWorkloads",
+      needs: "restricted",
+      why: "SandboxTemplate pods run non-root (the OpenHands agent server as UID 10001) with no privileges, every capability dropped",
+    });
+  }
+  if (n.openhandsApp !== undefined) roles.push({ namespace: n.openhandsApp, role: "openhandsApp", needs: "baseline", why: "the OpenHands app's entrypoint runs as root" });
+  if (n.openhandsRuntime !== undefined) {
+    const privileged = plan.config.openhands.kubernetesRuntime.privileged;
+    roles.push({
+      namespace: n.openhandsRuntime,
+      role: "openhandsRuntime",
+      needs: privileged ? "privileged" : "baseline",
+      why: privileged ? "runtime pods run as root and privileged (openhands.kubernetesRuntime.privileged: docker-in-docker)" : "OpenHands runtime pods run as root",
+    });
+  }
+  if (n.nemoclaw !== undefined) roles.push({ namespace: n.nemoclaw, role: "nemoclaw", needs: "restricted", why: "the NemoClaw blueprint runner runs non-root with no privileges" });
   return roles;
 }
 

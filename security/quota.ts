@@ -1,5 +1,7 @@
 /** ResourceQuota and LimitRange of the sandbox namespace, per tier. */
 import type { Plan } from "../plan/plan";
+import { OPENCLAW_SANDBOX_MEMORY } from "../catalog/frameworks";
+import { quantityAtLeast } from "../lib/quantity";
 import { COMMON_LABELS } from "../values/labels";
 
 
@@ -26,6 +28,9 @@ export function sandboxQuota(plan: Plan) {
 
 export function sandboxLimitRange(plan: Plan) {
   const d = plan.config.policies.containerDefaults;
+  // NemoClaw's OpenClaw sandboxes are OOM-killed below 8Gi: a sandbox that sets no limit gets at least that.
+  const nemoclaw = plan.config.nemoclaw.enabled && !quantityAtLeast(d.limits.memory, OPENCLAW_SANDBOX_MEMORY);
+  const defaultMemory = nemoclaw ? OPENCLAW_SANDBOX_MEMORY : d.limits.memory;
   return {
     apiVersion: "v1" as const,
     kind: "LimitRange" as const,
@@ -35,7 +40,7 @@ export function sandboxLimitRange(plan: Plan) {
         {
           type: "Container",
           defaultRequest: { cpu: d.requests.cpu, memory: d.requests.memory },
-          default: { cpu: d.limits.cpu, memory: d.limits.memory },
+          default: { cpu: d.limits.cpu, memory: defaultMemory },
         },
       ],
     },

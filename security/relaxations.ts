@@ -21,6 +21,9 @@ export function relaxations(plan: Plan): string[] {
   if (any.length > 0) out.push(`API-server egress is allowed to any address (policies.apiServer.cidrs: ${any.join(", ")})`);
   if (plan.namespaces.sandbox === plan.namespaces.gateway) out.push(`namespace ${plan.namespaces.gateway}: sandboxes share the gateway namespace, which runs at privileged`);
   if (c.gateway.allowUnauthenticatedUsers) out.push("the gateway accepts users without an OIDC token (gateway.allowUnauthenticatedUsers)");
+  if (plan.namespaces.openhandsRuntime !== undefined && c.openhands.kubernetesRuntime.privileged) {
+    out.push(`namespace ${plan.namespaces.openhandsRuntime}: OpenHands runtime pods run privileged, the namespace at Pod Security privileged (openhands.kubernetesRuntime.privileged)`);
+  }
   if (c.gateway.telemetry) {
     out.push(`the gateway and every sandbox send telemetry to NVIDIA (gateway.telemetry)${plan.registry.mode === "mirrored" ? ", from a mirrored stack" : ""}`);
   }

@@ -84,11 +84,22 @@ export function indexUrns(registrations: readonly Registration[], stack: string,
     const parent = a.noParent === true ? undefined : a.parentUrn !== undefined ? translate(a.parentUrn) : parentUrn;
     return urnOf(a.stack ?? stack, a.project ?? project, childType(parent, a.type ?? r.type), a.name ?? r.name);
   };
-  /** An engine URN given as an alias parent, as the state holds it. */
+  /**
+   * An engine URN given as an alias parent, as the state holds it: a
+   * registration's, or one the SDK derived from a registration's with
+   * createUrn (`<its URN up to the name>$<type>::<name>`, e.g. the URN of a
+   * child not registered yet), which is that child's URN in the state.
+   */
   const translate = (engineUrn: string): string | undefined => {
     const r = byEngineUrn.get(engineUrn);
-    if (r === undefined) return engineUrn;
-    return r.type === STACK_TYPE ? undefined : urn(r);
+    if (r !== undefined) return r.type === STACK_TYPE ? undefined : urn(r);
+    const prefixOf = (x: Registration) => `${x.urn.slice(0, x.urn.lastIndexOf("::"))}$`;
+    const from = registrations.filter((x) => engineUrn.startsWith(prefixOf(x))).sort((a, b) => prefixOf(b).length - prefixOf(a).length)[0];
+    if (from === undefined) return engineUrn;
+    const rest = engineUrn.slice(prefixOf(from).length);
+    const sep = rest.indexOf("::");
+    if (sep < 0) return engineUrn;
+    return urnOf(stack, project, childType(from.type === STACK_TYPE ? undefined : urn(from), rest.slice(0, sep)), rest.slice(sep + 2));
   };
   const candidates = (r: Registration): Set<string> => {
     const hit = candidateSets.get(r);

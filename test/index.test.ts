@@ -48,6 +48,7 @@ const CORE = (pull: boolean, postgres: boolean) => [
   "kubernetes:core/v1:LimitRange policies-sandbox-limits",
   "kubernetes:core/v1:ResourceQuota policies-sandbox-quota",
   "kubernetes:helm.sh/v4:Chart gateway-chart",
+  "kubernetes:core/v1:ServiceAccount gateway-service-account",
   "kubernetes:yaml/v2:ConfigGroup agent-sandbox-controller",
   "pulumi:providers:kubernetes k8s",
   ...ns("agent-sandbox-system", ["controller"], pull),
@@ -217,6 +218,7 @@ describe("stack outputs", () => {
       `${m}/nvcr.io/nvidia/k8s/dcgm-exporter:4.6.0-4.8.3-distroless`,
       `${m}/registry.k8s.io/agent-sandbox/agent-sandbox-controller:v1.0.1`,
       `${m}/registry.k8s.io/nfd/node-feature-discovery:v0.19.0`,
+      `${m}/registry.k8s.io/pause:3.10`,
     ]);
   });
 
@@ -226,6 +228,7 @@ describe("stack outputs", () => {
       "ghcr.io/nvidia/openshell/gateway:0.0.111",
       "ghcr.io/nvidia/openshell/supervisor:0.0.111",
       "registry.k8s.io/agent-sandbox/agent-sandbox-controller:v1.0.1",
+      "registry.k8s.io/pause:3.10",
     ]);
   });
 });

@@ -33,6 +33,17 @@ export function cloudnativePgValues(plan: Plan): Values {
   );
 }
 
+/**
+ * The provider's await of a custom resource (pulumi-kubernetes: by default it
+ * awaits none): `pulumi up` waits until the Cluster's `Ready` condition is
+ * True (CloudNativePG sets it when the phase is "Cluster in healthy state"),
+ * for at most the timeout; without a customTimeouts option the annotation
+ * bounds the wait (default 10 minutes).
+ */
+export const WAIT_FOR_ANNOTATION = "pulumi.com/waitFor";
+export const TIMEOUT_ANNOTATION = "pulumi.com/timeoutSeconds";
+export const CLUSTER_READY = "condition=Ready";
+
 /** Labels of the Cluster and its backups; CloudNativePG copies them to the objects it makes, so no managed-by. */
 const LABELS = { ...PART_OF, "app.kubernetes.io/component": "database" };
 
@@ -67,7 +78,12 @@ export function clusterManifest(plan: Plan): Values {
   return sortKeys({
     apiVersion: CLUSTER_API,
     kind: "Cluster",
-    metadata: { name: d.clusterName, namespace: plan.namespaces.gateway, labels: { ...LABELS } },
+    metadata: {
+      name: d.clusterName,
+      namespace: plan.namespaces.gateway,
+      labels: { ...LABELS },
+      annotations: { [WAIT_FOR_ANNOTATION]: CLUSTER_READY, [TIMEOUT_ANNOTATION]: String(d.readyTimeoutMinutes * 60) },
+    },
     spec,
   });
 }

@@ -47,6 +47,15 @@ export const GATEWAY_SELECTOR = {
   "app.kubernetes.io/name": "openshell",
 } as const;
 
+/**
+ * The gateway's ServiceAccount: the graph creates it (before the chart's
+ * workload, which would otherwise be created first and fail with
+ * "serviceaccount not found"), and the chart, with serviceAccount.create
+ * false, binds its RBAC and runs the gateway under it. The name is the one
+ * the chart gave it (its fullname), so existing RBAC keeps applying.
+ */
+export const GATEWAY_SERVICE_ACCOUNT = GATEWAY_NAME;
+
 /** The sandbox ServiceAccount the chart creates (`<fullname>-sandbox`). */
 export const SANDBOX_SERVICE_ACCOUNT = "openshell-sandbox";
 
@@ -121,6 +130,7 @@ export function openshellValues(plan: Plan): Values {
       topology: g.supervisorTopology,
     },
     imagePullSecrets: pullSecrets,
+    serviceAccount: { create: false, name: GATEWAY_SERVICE_ACCOUNT },
     server,
     service: { type: g.serviceType, port: GATEWAY_PORT, healthPort: 8081, metricsPort: 9090 },
     resources: {

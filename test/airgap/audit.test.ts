@@ -48,6 +48,16 @@ describe("mirrored audit", () => {
     ["GPUs with every operand, NFS with snapshots", { gpu: { enabled: true, mig: true, sandboxWorkloads: true, timeSlicingReplicas: 2 }, storage: { nfs: { enabled: true, snapshots: true, server: "nfs.example.internal", share: "/e" } } }, {}],
     ["GPUs on nodes with drivers and NFD", { gpu: { enabled: true, driver: false, nfd: false } }, {}],
     ["standalone CephFS, extensions, a private CA", { storage: { cephfs: { mode: "standalone", clusterID: "fsid", fsName: "fs", monitors: ["10.0.0.1:6789"] } }, agentSandbox: { extensions: true }, registry: { caBundle: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n" } }, { cephUserKey: "k" }],
+    [
+      "every framework section: OpenHands on agent-sandbox and its KubernetesRuntime, a stack template, NemoClaw",
+      {
+        agentSandbox: { extensions: true, templates: { tools: { image: "ghcr.io/example/tools:1.2.3", port: 8080 } }, warmPools: { tools: { template: "tools", replicas: 1 } } },
+        openhands: { agentSandbox: { enabled: true }, kubernetesRuntime: { enabled: true, ingressDomain: "oh.example.internal" } },
+        nemoclaw: { enabled: true },
+        catalog: { versions: { openshell: "0.0.116" } },
+      },
+      {},
+    ],
     ["SQLite, one replica", { database: { engine: "sqlite" }, gateway: { replicas: 1 } }, {}],
     ["per-registry layout (Harbor proxy caches)", { registry: { layout: "perRegistry", pathPrefix: "", registries: { "ghcr.io": "harbor.example.internal/ghcr-proxy", "registry.k8s.io": "harbor.example.internal/k8s-proxy", "helm.ngc.nvidia.com": "harbor.example.internal/ngc-charts", "nvcr.io": "harbor.example.internal/ngc-proxy", "cloudnative-pg.github.io": "harbor.example.internal/cnpg-charts" } }, gpu: { enabled: true } }, {}],
   ];

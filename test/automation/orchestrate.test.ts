@@ -25,6 +25,8 @@ function fake(opts: { cli?: string | undefined; changes?: Partial<Record<Environ
         refresh: ({ expectNoChanges }) => result("refresh", expectNoChanges),
         up: () => result("up"),
         destroy: () => result("destroy"),
+        outputs: async () => ({}),
+        kubeconfig: async () => undefined,
       };
     },
   };
@@ -36,7 +38,7 @@ const VARS = { PULUMI_BACKEND_URL: "s3://state-bucket/platform", PULUMI_CONFIG_P
 describe("argument errors", () => {
   it.each([
     [[], "a command is required"],
-    [["deploy", "--env", "dev"], 'unknown command "deploy"; allowed: preview, up, destroy, refresh'],
+    [["deploy", "--env", "dev"], 'unknown command "deploy"; allowed: preview, up, destroy, refresh, verify, client'],
     [["up"], "--env is required"],
     [["up", "--env"], "--env needs a value"],
     [["up", "--env", "qa"], 'unknown environment "qa"; allowed: dev, staging, prod, all'],

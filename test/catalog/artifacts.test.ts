@@ -130,7 +130,11 @@ describe("images", () => {
     expect(IMAGES.filter((i) => i.runtimeOnly && !i.id.startsWith("gpuOperator.")).map((i) => i.id)).toEqual([
       "openshell.supervisor",
       "openshell.sandboxBase",
+      "verify.probe",
       "cloudnativePg.postgres",
+      "openhands.agentServer",
+      "openhands.runtime",
+      "openhands.app",
     ]);
   });
 

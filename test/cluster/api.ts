@@ -43,6 +43,17 @@ export class ApiError extends Error {
   }
 }
 
+/** The server's refusal of a request, or "(accepted)": for tests that expect a refusal. */
+export async function refusal(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof ApiError) return err.message;
+    throw err;
+  }
+  return "(accepted)";
+}
+
 interface ResourceInfo {
   readonly name: string;
   readonly namespaced: boolean;

@@ -104,7 +104,9 @@ describe("storage", () => {
     expect(server["workspaceStorageClass"]).toBe("cephfs");
     const cluster = find(ev, "kubernetes:postgresql.cnpg.io/v1:Cluster", "database-cluster");
     expect((cluster.inputs["spec"] as { storage: unknown }).storage).toEqual({ size: "50Gi", storageClass: "ceph-block" });
-    expect(cluster.dependsOn).toContain(sc.urn);
+    // Each waits for the class it uses: the gateway for CephFS; Postgres for none the graph makes.
+    expect(find(ev, "kubernetes:helm.sh/v4:Chart", "gateway-chart").dependsOn).toContain(sc.urn);
+    expect(cluster.dependsOn).not.toContain(sc.urn);
   });
 
   it("standalone CephFS: the chart, and the Ceph credentials from the secret setting in a Secret", async () => {

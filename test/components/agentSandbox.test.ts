@@ -106,4 +106,18 @@ describe("agent-sandbox", () => {
       },
     });
   });
+
+  it.each(["dev", "staging", "prod"])("%s: the controller the ConfigGroup applies has both probes on its healthz port, and waits for its account and RBAC", async (stack) => {
+    const d = deployment(await runExample(stack)) as unknown as { metadata: { annotations: Record<string, string> }; spec: { template: { spec: { containers: Record<string, unknown>[] } } } };
+    const c = d.spec.template.spec.containers[0]!;
+    expect([c["readinessProbe"], c["livenessProbe"]]).toEqual([
+      { httpGet: { path: "/readyz", port: "healthz" }, initialDelaySeconds: 5, periodSeconds: 10 },
+      { httpGet: { path: "/healthz", port: "healthz" }, initialDelaySeconds: 15, periodSeconds: 20 },
+    ]);
+    expect(d.metadata.annotations["config.kubernetes.io/depends-on"]!.split(",")).toEqual([
+      "/namespaces/agent-sandbox-system/ServiceAccount/agent-sandbox-controller",
+      "rbac.authorization.k8s.io/ClusterRole/agent-sandbox-controller",
+      "rbac.authorization.k8s.io/ClusterRoleBinding/agent-sandbox-controller",
+    ]);
+  });
 });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { find, type Evaluation } from "../harness/mocks";
 import { buildConfigMap, runExample, runProgram } from "../harness/program";
+import { stagingValues } from "../harness/stackConfig";
 
 const cluster = (ev: Evaluation) => find(ev, "kubernetes:postgresql.cnpg.io/v1:Cluster", "database-cluster");
 const operator = (ev: Evaluation) => find(ev, "kubernetes:helm.sh/v4:Chart", "database-operator");
@@ -49,6 +50,8 @@ describe("Postgres Cluster", () => {
         name: "openshell-db",
         namespace: "openshell",
         labels: { "app.kubernetes.io/component": "database", "app.kubernetes.io/part-of": "agent-platform" },
+        // The provider awaits the Ready condition, 20 minutes at most (staging's database.readyTimeoutMinutes).
+        annotations: { "pulumi.com/timeoutSeconds": "1200", "pulumi.com/waitFor": "condition=Ready" },
       },
       spec: {
         affinity: { enablePodAntiAffinity: true, podAntiAffinityType: "preferred", topologyKey: "kubernetes.io/hostname" },
@@ -71,6 +74,24 @@ describe("Postgres Cluster", () => {
       { size: "50Gi", storageClass: "ceph-block" },
     ]);
     expect(c.protect).toBe(true);
+  });
+
+  it.each([
+    ["prod tier default", "prod", {}, "1800"],
+    ["a stack's own timeout", "staging", { database: { readyTimeoutMinutes: 45 } }, "2700"],
+  ])("%s: the wait for Ready is bounded by pulumi.com/timeoutSeconds, not by customTimeouts", async (_, stack, extra, seconds) => {
+    const ev =
+      stack === "prod"
+        ? await runExample("prod")
+        : await runProgram("staging", buildConfigMap(stagingValues(extra)));
+    const annotations = (cluster(ev).inputs["metadata"] as { annotations: Record<string, string> }).annotations;
+    expect(annotations).toEqual({ "pulumi.com/timeoutSeconds": seconds, "pulumi.com/waitFor": "condition=Ready" });
+  });
+
+  it("a timeout outside 1-240 minutes is refused before anything is registered", async () => {
+    await expect(runProgram("staging", buildConfigMap(stagingValues({ database: { readyTimeoutMinutes: 0 } })))).rejects.toThrow(
+      "database.readyTimeoutMinutes: must be at least 1, got number 0",
+    );
   });
 
   it("waits for the operator chart (its webhook) and the gateway namespace", async () => {

@@ -4,6 +4,7 @@
  * `new FargateService(...)`): exact children, names, parents and options,
  * and the guard errors of arguments that cannot work.
  */
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -190,19 +191,41 @@ describe("Pki", () => {
 });
 
 describe("Storage", () => {
-  const sc = { metadata: { name: "fast" }, provisioner: "nfs.csi.k8s.io" };
+  const sc = (name: string, provisioner: string) => ({ metadata: { name }, provisioner });
 
-  it("drivers first, then the classes, each replaced before it is recreated", async () => {
+  it("each class waits for its own driver only (a Rook class for none), and is replaced before it is recreated", async () => {
+    let parts: Record<string, readonly pulumi.Resource[]> = {};
     const ev = await runComponents(() => {
-      new Storage("st", { nfs: { chart: chart("nfs", "csi") }, classes: [sc], dependsOn: [] });
+      const ns = new k8s.core.v1.Namespace("ns", { metadata: { name: "csi" } });
+      const st = new Storage("st", {
+        nfs: { chart: chart("nfs", "csi"), dependsOn: [ns] },
+        cephfs: { chart: chart("ceph", "ceph-csi"), secret: { name: "s", namespace: "ceph-csi", userId: "admin" }, userKey: pulumi.secret("k"), dependsOn: [] },
+        classes: [
+          { spec: sc("fast", "nfs.csi.k8s.io"), driver: "nfs" },
+          { spec: sc("shared", "cephfs.csi.ceph.com"), driver: "cephfs" },
+          { spec: sc("rook", "rook-ceph.cephfs.csi.ceph.com") },
+        ],
+      });
+      parts = st.parts;
     });
-    const klass = find(ev, "kubernetes:storage.k8s.io/v1:StorageClass", "st-class-fast");
-    expect(klass.dependsOn).toEqual([find(ev, "kubernetes:helm.sh/v4:Chart", "st-nfs").urn]);
+    const urn = (type: string, name: string) => find(ev, type, name).urn;
+    const nfs = urn("kubernetes:helm.sh/v4:Chart", "st-nfs");
+    const ceph = [urn("kubernetes:core/v1:Secret", "st-ceph-credentials"), urn("kubernetes:helm.sh/v4:Chart", "st-cephfs")];
+    const klass = (name: string) => find(ev, "kubernetes:storage.k8s.io/v1:StorageClass", `st-class-${name}`);
+    expect([klass("fast").dependsOn, [...klass("shared").dependsOn].sort(), klass("rook").dependsOn]).toEqual([[nfs], [...ceph].sort(), []]);
+    expect(find(ev, "kubernetes:helm.sh/v4:Chart", "st-nfs").dependsOn).toEqual([urn("kubernetes:core/v1:Namespace", "ns")]);
+    expect(Object.keys(parts).sort()).toEqual(["class/fast", "class/rook", "class/shared", "driver/cephfs", "driver/nfs"]);
+  });
+
+  it("refuses a class whose driver it does not install", async () => {
+    expect(await failure(() => new Storage("st", { classes: [{ spec: sc("fast", "nfs.csi.k8s.io"), driver: "nfs" }] }))).toBe(
+      "Storage: class fast is provisioned by the nfs driver, which this component does not install",
+    );
   });
 
   it("refuses Ceph credentials outside the driver's namespace", async () => {
-    const cephfs = { chart: chart("ceph", "ceph-csi"), secret: { name: "s", namespace: "elsewhere", userId: "admin" }, userKey: pulumi.secret("k") };
-    expect(await failure(() => new Storage("st", { cephfs, classes: [], dependsOn: [] }))).toBe(
+    const cephfs = { chart: chart("ceph", "ceph-csi"), secret: { name: "s", namespace: "elsewhere", userId: "admin" }, userKey: pulumi.secret("k"), dependsOn: [] };
+    expect(await failure(() => new Storage("st", { cephfs, classes: [] }))).toBe(
       "Storage: the Ceph credentials Secret must be in the driver's namespace (ceph-csi), not elsewhere",
     );
   });
@@ -251,11 +274,12 @@ describe("Database", () => {
 });
 
 describe("OpenShellGateway", () => {
-  it("the chart after its Secrets and the SCC grant; a PDB and a ServiceMonitor after the chart; the endpoint", async () => {
+  it("the chart after its ServiceAccount, Secrets and the SCC grant; a PDB and a ServiceMonitor after the chart; the endpoint", async () => {
     let endpoint = "";
     const ev = await runComponents(() => {
       endpoint = new OpenShellGateway("gw", {
         chart: chart("openshell", "gw"),
+        serviceAccount: "openshell",
         namespace: "gw",
         sandboxNamespace: "sb",
         inference: { provider: "nvidia-nim", endpoint: "https://nim.example/v1", apiKey: pulumi.secret("k") },
@@ -268,8 +292,18 @@ describe("OpenShellGateway", () => {
     });
     const c = find(ev, "kubernetes:helm.sh/v4:Chart", "gw-chart");
     expect([...c.dependsOn].sort()).toEqual(
-      [find(ev, "kubernetes:core/v1:Secret", "gw-inference").urn, find(ev, "kubernetes:core/v1:Secret", "gw-upstream-proxy").urn, find(ev, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "gw-sandbox-scc").urn].sort(),
+      [
+        find(ev, "kubernetes:core/v1:ServiceAccount", "gw-service-account").urn,
+        find(ev, "kubernetes:core/v1:Secret", "gw-inference").urn,
+        find(ev, "kubernetes:core/v1:Secret", "gw-upstream-proxy").urn,
+        find(ev, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "gw-sandbox-scc").urn,
+      ].sort(),
     );
+    expect(find(ev, "kubernetes:core/v1:ServiceAccount", "gw-service-account").inputs["metadata"]).toEqual({
+      name: "openshell",
+      namespace: "gw",
+      labels: { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "agent-platform" },
+    });
     expect((find(ev, "kubernetes:core/v1:Secret", "gw-upstream-proxy").inputs["metadata"] as { namespace: string }).namespace).toBe("sb");
     expect(find(ev, "kubernetes:policy/v1:PodDisruptionBudget", "gw-pdb").dependsOn).toEqual([c.urn]);
     expect(endpoint).toBe("openshell.gw.svc.cluster.local:8080");
@@ -279,7 +313,7 @@ describe("OpenShellGateway", () => {
     expect(
       await failure(
         () =>
-          new OpenShellGateway("gw", { chart: chart("openshell", "gw"), namespace: "gw", sandboxNamespace: "gw", inference: { provider: "openai-compatible", endpoint: "", apiKey: "k" }, openshiftSandboxScc: false, disruptionBudget: false, dependsOn: [] }),
+          new OpenShellGateway("gw", { chart: chart("openshell", "gw"), serviceAccount: "openshell", namespace: "gw", sandboxNamespace: "gw", inference: { provider: "openai-compatible", endpoint: "", apiKey: "k" }, openshiftSandboxScc: false, disruptionBudget: false, dependsOn: [] }),
       ),
     ).toBe("OpenShellGateway: inference provider openai-compatible needs an endpoint");
   });

@@ -5,10 +5,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { chartArgs, databaseArgs, gatewayArgs, gpuOperatorArgs, mirrorCredentials, pkiArgs, storageArgs } from "../../components/fromPlan";
+import { BuiltParts } from "../../components/parts";
 import { MIRROR, planFor } from "../harness/planFor";
 import { provided } from "../harness/presence";
 
 const dev = { tier: "dev", kubernetesVersion: "1.34" };
+/** Parts of already-built components, without resources (the builders only pick them). */
+const builtWith = (parts: Record<string, string[]>) => {
+  const built = new BuiltParts();
+  for (const [component, ids] of Object.entries(parts)) built.add(component, { parts: Object.fromEntries(ids.map((id) => [id, []])) });
+  return built;
+};
+const none = new BuiltParts();
 
 describe("argument builders", () => {
   it("a chart of the plan: pinned version, resolved location, the chart's namespace (the gateway's for OpenShell)", () => {
@@ -24,25 +32,48 @@ describe("argument builders", () => {
   });
 
   it("the PKI's names and rotation come from the plan", () => {
-    const a = pkiArgs(planFor({ ...dev, pki: { extraDnsNames: ["gw.example.internal"], rotation: { ca: 3 } } }), []);
+    const a = pkiArgs(planFor({ ...dev, pki: { extraDnsNames: ["gw.example.internal"], rotation: { ca: 3 } } }), builtWith({ namespaces: ["openshell", "openshell-sandboxes"] }));
     expect([a.serverDnsNames.at(-1), a.rotation, a.protect]).toEqual(["gw.example.internal", { ca: 3, jwtKey: 1, kek: 1 }, false]);
   });
 
   it.each([
-    ["a database for a SQLite stack", () => databaseArgs(planFor(dev), {}, [], []), "the plan has no Postgres database"],
+    ["a database for a SQLite stack", () => databaseArgs(planFor(dev), {}, none), "the plan has no Postgres database"],
     [
       "backups without their credentials",
-      () => databaseArgs(planFor({ tier: "staging", kubernetesVersion: "1.34", database: { backup: { enabled: true, endpointUrl: "https://s3.example", destinationPath: "s3://b/p" } } }, provided("backupAccessKeyId", "backupSecretAccessKey")), {}, [], []),
+      () => databaseArgs(planFor({ tier: "staging", kubernetesVersion: "1.34", database: { backup: { enabled: true, endpointUrl: "https://s3.example", destinationPath: "s3://b/p" } } }, provided("backupAccessKeyId", "backupSecretAccessKey")), {}, none),
       "backups are on but no backup credentials were given",
     ],
-    ["an inference provider without its key", () => gatewayArgs(planFor({ ...dev, inference: { provider: "nvidia-nim", endpoint: "https://nim.example/v1" } }, provided("inferenceApiKey")), {}, []), "inference provider nvidia-nim needs its API key"],
+    ["an inference provider without its key", () => gatewayArgs(planFor({ ...dev, inference: { provider: "nvidia-nim", endpoint: "https://nim.example/v1" } }, provided("inferenceApiKey")), {}, none), "inference provider nvidia-nim needs its API key"],
     [
       "standalone CephFS without the Ceph key",
-      () => storageArgs(planFor({ ...dev, storage: { cephfs: { mode: "standalone", clusterID: "c", fsName: "f", monitors: ["10.0.0.1:6789"] } } }, provided("cephUserKey")), {}, []),
+      () => storageArgs(planFor({ ...dev, storage: { cephfs: { mode: "standalone", clusterID: "c", fsName: "f", monitors: ["10.0.0.1:6789"] } } }, provided("cephUserKey")), {}, none),
       "standalone CephFS needs the Ceph user key",
     ],
-    ["a GPU Operator for a stack without GPUs", () => gpuOperatorArgs(planFor(dev), {}, []), "the plan installs no gpuOperator chart"],
+    ["a GPU Operator for a stack without GPUs", () => gpuOperatorArgs(planFor(dev), {}, none), "the plan installs no gpuOperator chart"],
   ])("refuses %s", (_what, build, message) => {
     expect(build).toThrow(message);
+  });
+
+  it("a component built before what it waits for is a wiring error that names the missing parts", () => {
+    expect(() => pkiArgs(planFor(dev), builtWith({ namespaces: ["openshell"] }))).toThrow(
+      "nothing built so far provides namespaces/openshell-sandboxes (built: namespaces/openshell)",
+    );
+  });
+
+  it("storage: each driver waits for its own namespace; each class names the driver that provisions it", () => {
+    const plan = planFor(
+      { ...dev, storage: { nfs: { enabled: true, server: "n", share: "/e" }, cephfs: { mode: "standalone", clusterID: "c", fsName: "f", monitors: ["10.0.0.1:6789"] } } },
+      provided("cephUserKey"),
+    );
+    const built = new BuiltParts();
+    const nfsNs = { urn: "nfs-ns" } as unknown as pulumi.Resource;
+    const cephNs = { urn: "ceph-ns" } as unknown as pulumi.Resource;
+    built.add("namespaces", { parts: { "csi-nfs": [nfsNs], "ceph-csi-cephfs": [cephNs] } });
+    const a = storageArgs(plan, { cephUserKey: pulumi.secret("k") }, built);
+    expect([a.nfs?.dependsOn, a.cephfs?.dependsOn]).toEqual([[nfsNs], [cephNs]]);
+    expect(a.classes.map((c) => [c.spec.metadata, c.driver])).toEqual([
+      [{ name: "cephfs", labels: { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "agent-platform" } }, "cephfs"],
+      [{ name: "nfs", labels: { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "agent-platform" } }, "nfs"],
+    ]);
   });
 });

@@ -82,6 +82,7 @@ describe("tier defaults", () => {
       podAntiAffinity: "required",
       instances: 3,
       storageSize: "50Gi",
+      readyTimeoutMinutes: 30,
       backup: { enabled: false, schedule: "0 0 2 * * *", retention: "30d" },
     });
     expect(c.gpu.nodeOperatingSystems).toEqual(["rhel9"]);
@@ -111,7 +112,7 @@ describe("one error naming every bad key", () => {
     expect(errorOf({ tier: "dev", kubernetesVersion: "1.33", gatway: { replicas: 2 }, registry: { mirro: "x" } })).toBe(
       [
         'stack "test" has 2 configuration errors:',
-        "  - gatway: unknown key (did you mean gateway?); allowed keys: agentSandbox, backupAccessKeyId, backupSecretAccessKey, catalog, cephUserKey, cluster, database, gateway, gpu, inference, inferenceApiKey, kubeconfig, kubernetesVersion, observability, pki, policies, protection, registry, registryPassword, relaxations, storage, tier, upstreamProxyCredentials",
+        "  - gatway: unknown key (did you mean gateway?); allowed keys: agentSandbox, backupAccessKeyId, backupSecretAccessKey, catalog, cephUserKey, cluster, database, gateway, gpu, inference, inferenceApiKey, kubeconfig, kubernetesVersion, nemoclaw, observability, openhands, pki, policies, protection, registry, registryPassword, relaxations, storage, tier, upstreamProxyCredentials",
         "  - registry.mirro: unknown key; allowed keys: mode, host, layout, pathPrefix, registries, scheme, username, pullSecretName, chartRepositories, manifestBaseUrl, manifestDir, caBundle",
         FOOTER,
       ].join("\n"),
@@ -242,7 +243,7 @@ describe("one error naming every bad key", () => {
       [
         'stack "test" has 4 configuration errors:',
         "  - catalog.images[\"gpu.driver\"]: unknown image; allowed: " +
-          "agentSandbox.controller, cephCsi.plugin, cephCsi.provisioner, cephCsi.registrar, cephCsi.resizer, cephCsi.snapshotter, cloudnativePg.operator, cloudnativePg.postgres, csiDriverNfs.livenessProbe, csiDriverNfs.nfs, csiDriverNfs.nodeDriverRegistrar, csiDriverNfs.provisioner, csiDriverNfs.resizer, csiDriverNfs.snapshotController, csiDriverNfs.snapshotter, gpuOperator.ccManager, gpuOperator.dcgm, gpuOperator.dcgmExporter, gpuOperator.devicePlugin, gpuOperator.draDriver, gpuOperator.driver, gpuOperator.driverManager, gpuOperator.gdrcopy, gpuOperator.gds, gpuOperator.gfd, gpuOperator.kataSandboxDevicePlugin, gpuOperator.migManager, gpuOperator.nfd, gpuOperator.nodeStatusExporter, gpuOperator.operator, gpuOperator.sandboxDevicePlugin, gpuOperator.toolkit, gpuOperator.validator, gpuOperator.vfioManager, gpuOperator.vfioManagerDriverManager, gpuOperator.vgpuDeviceManager, gpuOperator.vgpuManagerDriverManager, openshell.gateway, openshell.sandboxBase, openshell.supervisor",
+          "agentSandbox.controller, cephCsi.plugin, cephCsi.provisioner, cephCsi.registrar, cephCsi.resizer, cephCsi.snapshotter, cloudnativePg.operator, cloudnativePg.postgres, csiDriverNfs.livenessProbe, csiDriverNfs.nfs, csiDriverNfs.nodeDriverRegistrar, csiDriverNfs.provisioner, csiDriverNfs.resizer, csiDriverNfs.snapshotController, csiDriverNfs.snapshotter, gpuOperator.ccManager, gpuOperator.dcgm, gpuOperator.dcgmExporter, gpuOperator.devicePlugin, gpuOperator.draDriver, gpuOperator.driver, gpuOperator.driverManager, gpuOperator.gdrcopy, gpuOperator.gds, gpuOperator.gfd, gpuOperator.kataSandboxDevicePlugin, gpuOperator.migManager, gpuOperator.nfd, gpuOperator.nodeStatusExporter, gpuOperator.operator, gpuOperator.sandboxDevicePlugin, gpuOperator.toolkit, gpuOperator.validator, gpuOperator.vfioManager, gpuOperator.vfioManagerDriverManager, gpuOperator.vgpuDeviceManager, gpuOperator.vgpuManagerDriverManager, openhands.agentServer, openhands.app, openhands.runtime, openshell.gateway, openshell.sandboxBase, openshell.supervisor, verify.probe",
         '  - catalog.versions.agentSandbox: v1.1.0 is outside the supported range v0.5.2 <= version < v1.1.0 (OpenShell needs the v1beta1 Sandbox API (v0.5+), v0.5.0-v0.5.1 wipe claim status on upgrade, and v1.1 is neither released nor tested; a cluster moving from v0.5.x to v1.0.x is migrated by the graph (README "agent-sandbox v0.5 to v1.0"))',
         "  - catalog.versions.helm: unknown release; allowed: agentSandbox, cephCsi, cloudnativePg, cloudnativePgOperator, csiDriverNfs, gpuOperator, openshell",
         '  - catalog.versions.openshell: "v0.0.111" is not a version of the form X.Y.Z (no leading v)',

@@ -293,6 +293,8 @@ export function fakeOutputs(type: string, name: string, inputs: Record<string, u
     }
     case "random:index/randomBytes:RandomBytes":
       return { base64: d.toString("base64"), hex: d.toString("hex") };
+    case "random:index/randomPassword:RandomPassword":
+      return { result: d.toString("hex").slice(0, Number(inputs["length"] ?? 16)) };
     default:
       return {};
   }

@@ -36,6 +36,7 @@ describe("inventory of the example stacks", () => {
       ["nvcr.io/nvidia/k8s/dcgm-exporter:4.6.0-4.8.3-distroless", true],
       ["registry.k8s.io/agent-sandbox/agent-sandbox-controller:v1.0.1", false],
       ["registry.k8s.io/nfd/node-feature-discovery:v0.19.0", false],
+      ["registry.k8s.io/pause:3.10", true],
     ]);
     expect(inv.images.every((i) => i.mirror === `harbor.example.internal/mirror/${i.source}`)).toBe(true);
     const operator = inv.images.find((i) => i.source === "nvcr.io/nvidia/gpu-operator:v26.7.0")!;
@@ -93,6 +94,7 @@ describe("formats", () => {
             { name: "ghcr.io/nvidia/openshell/gateway:0.0.111" },
             { name: "ghcr.io/nvidia/openshell/supervisor:0.0.111" },
             { name: "registry.k8s.io/agent-sandbox/agent-sandbox-controller:v1.0.1" },
+            { name: "registry.k8s.io/pause:3.10" },
           ],
         },
       },
@@ -121,7 +123,7 @@ describe("formats", () => {
           "nvidia/openshell/supervisor": ["0.0.111"],
         },
       },
-      "registry.k8s.io": { images: { "agent-sandbox/agent-sandbox-controller": ["v1.0.1"] } },
+      "registry.k8s.io": { images: { "agent-sandbox/agent-sandbox-controller": ["v1.0.1"], pause: ["3.10"] } },
     });
     expect(text.split("\n").slice(0, 3)).toEqual([
       "# skopeo sync source for stack dev; not images (fetch with helm or hauler, curl):",
@@ -132,9 +134,9 @@ describe("formats", () => {
 
   it("list: one tab-separated line per artifact after a summary", () => {
     const lines = inventoryText(ROOT, ["--stack", "dev"]).trimEnd().split("\n");
-    expect(lines[0]).toBe("# dev: 4 images, 1 charts, 1 files (online)");
-    expect(lines).toHaveLength(7);
-    expect(lines[6]).toBe(
+    expect(lines[0]).toBe("# dev: 5 images, 1 charts, 1 files (online)");
+    expect(lines).toHaveLength(8);
+    expect(lines[7]).toBe(
       "file\thttps://github.com/kubernetes-sigs/agent-sandbox/releases/download/v1.0.1/sandbox.yaml\thttps://github.com/kubernetes-sigs/agent-sandbox/releases/download/v1.0.1/sandbox.yaml\te30fa5017c6c39d85780ba94554e372da35b068e63a1c3d1a7d70137b349a9b0\tagent-sandbox manifest",
     );
   });
@@ -231,8 +233,11 @@ describe("the inventory is what the graph deploys", () => {
     const selected = new Set(plan.images.map((i) => i.id));
     const disabled = new Set(plan.chartImages.filter((i) => !selected.has(i.id)).map((i) => formatImageRef(i.resolved)));
     const graph = referencesInGraph(ev);
+    // The probe image is pulled by `verify --probe`, never by the graph.
+    const verifyOnly = plan.images.filter((i) => i.id === "verify.probe").map((i) => formatImageRef(i.resolved));
+    expect(verifyOnly).toHaveLength(1);
     expect([...graph].filter((r) => !inventory.has(r) && !disabled.has(r))).toEqual([]);
-    expect([...inventory].filter((r) => !graph.has(r))).toEqual([]);
+    expect([...inventory].filter((r) => !graph.has(r))).toEqual(verifyOnly);
     expect(inventory.size).toBe(new Set(plan.images.map((i) => formatImageRef(i.resolved))).size);
   });
 });

@@ -106,6 +106,7 @@ describe("prod plan (mirrored, GPUs on two node OSes)", () => {
     expect(p.images.filter((i) => i.runtimeOnly && !i.id.startsWith("gpuOperator.")).map((i) => i.pulls[0]!.resolved)).toEqual([
       "harbor.example.internal/mirror/ghcr.io/nvidia/openshell/supervisor:0.0.111",
       "harbor.example.internal/mirror/ghcr.io/nvidia/openshell-community/sandboxes/base:8f7d0da",
+      "harbor.example.internal/mirror/registry.k8s.io/pause:3.10",
       "harbor.example.internal/mirror/ghcr.io/cloudnative-pg/postgresql:18.4-system-trixie",
     ]);
   });

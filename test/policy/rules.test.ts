@@ -52,6 +52,16 @@ describe("mirror-only", () => {
     };
     expect(imagesOf(pod)).toEqual(["a:1", "d:1", "v:1"]);
   });
+
+  it("reads a SandboxTemplate's pod template, so warm-pool images must come from the mirror too", () => {
+    const template: Res = {
+      type: "kubernetes:extensions.agents.x-k8s.io/v1beta1:SandboxTemplate",
+      name: "t",
+      props: { spec: { podTemplate: { spec: { containers: [{ name: "agent-server", image: "ghcr.io/openhands/agent-server:1.41.0-python" }] } } } },
+    };
+    expect(imagesOf(template)).toEqual(["ghcr.io/openhands/agent-server:1.41.0-python"]);
+    expect(mirrorViolations(template, PROD)).toEqual(["image ghcr.io/openhands/agent-server:1.41.0-python is not pulled from the mirror harbor.example.internal"]);
+  });
 });
 
 describe("no-latest-tags", () => {

@@ -31,6 +31,31 @@ describe("npm run plan", () => {
     expect(stdout).toContain("relaxations:\n  namespace agent-sandbox-system: Pod Security enforced at baseline, not restricted (policies.profile: relaxed)\n");
   });
 
+  it("staging: what each component waits for; Postgres waits for no storage, the gateway for its NFS workspaces", () => {
+    const { code, stdout } = plan(["--stack", "staging"]);
+    expect(code).toBe(0);
+    const lines = stdout.split("\n");
+    const from = lines.indexOf("waits (a component's resources are created once these are ready):");
+    expect(lines.slice(from, from + 9)).toEqual([
+      "waits (a component's resources are created once these are ready):",
+      "  namespaces: nothing",
+      "  policies: namespaces/agent-sandbox-system, namespaces/cnpg-system, namespaces/csi-nfs, namespaces/openshell, namespaces/openshell-sandboxes",
+      "  agent-sandbox: namespaces/agent-sandbox-system",
+      "  pki: namespaces/openshell, namespaces/openshell-sandboxes",
+      "  storage: namespaces/csi-nfs",
+      "  database: namespaces/cnpg-system, namespaces/openshell",
+      "  gateway: agent-sandbox/controller, agent-sandbox/crds, agent-sandbox/migration, database/cluster, namespaces/openshell, namespaces/openshell-sandboxes, pki/secrets, policies/objects, storage/class/nfs, storage/driver/nfs",
+      "versions: agentSandbox v1.0.1, openshell 0.0.111, gpuOperator v26.7.0, cloudnativePg 0.29.0, cloudnativePgOperator 1.30.0, csiDriverNfs 4.13.4, cephCsi 3.13.1",
+    ]);
+    expect(stdout).toContain("  database: Postgres 2 instance(s), 10Gi, Ready awaited for up to 20 min\n");
+  });
+
+  it("prod: nothing waits for the GPU Operator, and the plan says so", () => {
+    const { stdout } = plan(["--stack", "prod"]);
+    expect(stdout).toContain("  gpu-operator: namespaces/gpu-operator\n");
+    expect(stdout).toContain("  nothing waits for: gpu-operator (a failure there holds nothing else back)\n");
+  });
+
   it("names the context the kubeconfig would pick, so nobody deploys to the wrong one", () => {
     const env: Environment = {
       KUBECONFIG: "/etc/kube/a.yaml:/etc/kube/b.yaml",
@@ -69,9 +94,9 @@ describe("npm run plan", () => {
     expect(code).toBe(0);
     const s = JSON.parse(stdout) as { components: Record<string, boolean>; settings: { database: string }; images: string[]; cluster: { context: string } };
     expect(s.components).toEqual({ agentSandbox: true, openshell: true, cloudnativePg: true, gpuOperator: false, csiDriverNfs: true, cephCsi: false });
-    expect(s.settings.database).toBe("Postgres 2 instance(s), 10Gi");
+    expect(s.settings.database).toBe("Postgres 2 instance(s), 10Gi, Ready awaited for up to 20 min");
     expect(s.cluster.context).toBe("staging (cluster.context)");
-    expect(s.images).toHaveLength(12);
+    expect(s.images).toHaveLength(13);
   });
 
   it("protection, rotation and the upgrade notes of a release moved off its pin", async () => {
@@ -114,7 +139,7 @@ describe("npm run plan: the agent-sandbox preflight", () => {
     const { stdout } = plan(["--stack", "dev"]);
     expect(stdout).toContain("upgrade agentSandbox v0.5.x (if the cluster runs it) -> v1.0.1:\n  - Why: v1.0 serves v1beta1 only and drops the conversion webhook");
     expect(stdout).toContain("  - pulumi up, before the v1.0 CRDs (hook on ConfigMap agent-sandbox-system/agent-platform-migration-v1)");
-    expect(stdout.trimEnd().split("\n").at(-1)).toBe("preflight: the cluster was not checked (not asked (npm run plan reads the cluster))");
+    expect(stdout).toContain("\npreflight: the cluster was not checked (not asked (npm run plan reads the cluster))\nverify --probe creates, then deletes:\n");
   });
 
   it("a cluster on v0.5.6 upgraded from v0.4: installed version, stored versions, counts, the verdict and what pulumi up migrates", async () => {
@@ -122,7 +147,10 @@ describe("npm run plan: the agent-sandbox preflight", () => {
     const { code, stdout } = withPreflight(pre);
     expect(code).toBe(0);
     expect(stdout).toContain("upgrade agentSandbox v0.5.6 -> v1.0.1:\n");
-    expect(stdout.trimEnd().split("\n").slice(-12)).toEqual([
+    const lines = stdout.split("\n");
+    const at = lines.indexOf("preflight (read from the cluster):");
+    expect(lines[at + 12]).toBe("verify --probe creates, then deletes:");
+    expect(lines.slice(at, at + 12)).toEqual([
       "preflight (read from the cluster):",
       "  agent-sandbox installed: v0.5.6",
       '  sandboxes.agents.x-k8s.io: storedVersions ["v1alpha1","v1beta1"], 3 Sandbox object(s)',

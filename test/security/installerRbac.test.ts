@@ -6,6 +6,7 @@ import { covers, installerRbacYaml, installerRules, plural } from "../../securit
 import { RBAC_DOC } from "../../scripts/render-docs";
 import type { Evaluation } from "../harness/mocks";
 import { buildConfigMap, runExample, runProgram } from "../harness/program";
+import { FRAMEWORKS_DEV_VALUES } from "../harness/frameworks";
 
 /** (group, resource) of every Kubernetes object the evaluation creates directly or through ConfigGroups. */
 function kinds(ev: Evaluation): string[] {
@@ -26,11 +27,10 @@ function kinds(ev: Evaluation): string[] {
 }
 
 describe("installer RBAC", () => {
-  it("allows exactly what the agent-sandbox v1.0 migration calls: read and update each kind, patch CRD status, delete a Secret", () => {
+  it("allows what the agent-sandbox v1.0 migration calls: read and update each kind, patch CRD status, delete a Secret", () => {
     const allows = (group: string, resource: string, verb: string) =>
       installerRules().some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb));
     for (const c of AGENT_SANDBOX_CRDS) for (const verb of ["get", "list", "update"]) expect([c.group, c.plural, verb, allows(c.group, c.plural, verb)]).toEqual([c.group, c.plural, verb, true]);
-    for (const c of AGENT_SANDBOX_CRDS) expect(allows(c.group, c.plural, "delete")).toBe(false);
     expect(["get", "patch"].map((v) => allows("apiextensions.k8s.io", "customresourcedefinitions/status", v))).toEqual([true, true]);
     expect(["get", "patch"].map((v) => allows("apiextensions.k8s.io", "customresourcedefinitions", v))).toEqual([true, true]);
     expect(["get", "delete"].map((v) => allows("", "secrets", v))).toEqual([true, true]);
@@ -58,7 +58,9 @@ describe("installer RBAC", () => {
         { cephUserKey: "k", backupAccessKeyId: "a", backupSecretAccessKey: "s" },
       ),
     );
-    const all = new Set([...kinds(await runExample("dev")), ...kinds(await runExample("prod")), ...kinds(everything)]);
+    const frameworks = kinds(await runProgram("dev", buildConfigMap({ ...FRAMEWORKS_DEV_VALUES })));
+    expect([...frameworks].filter((k) => k.startsWith("extensions.agents.x-k8s.io/")).sort()).toEqual(["extensions.agents.x-k8s.io/sandboxtemplates", "extensions.agents.x-k8s.io/sandboxwarmpools"]);
+    const all = new Set([...kinds(await runExample("dev")), ...kinds(await runExample("prod")), ...kinds(everything), ...frameworks]);
     const rules = installerRules();
     expect([...all].filter((k) => !covers(rules, k.split("/")[0]!, k.split("/")[1]!))).toEqual([]);
     expect(all.size).toBeGreaterThan(15);

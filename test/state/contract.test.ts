@@ -22,6 +22,32 @@ describe.each(EXAMPLE_STACKS)("example stack %s", (stack) => {
   });
 });
 
+/**
+ * Objects a chart rendered that the program now creates itself. helm.v4.Chart
+ * names a child `<chart resource>:<namespace>/<name>` under the chart; the
+ * program's resource must take that state over by alias, or `pulumi up`
+ * would create it (AlreadyExists) and delete the old child, the live object.
+ */
+const TAKEN_FROM_CHARTS: readonly { readonly resource: string; readonly chartChild: (stack: string) => string }[] = [
+  {
+    resource: "gateway-service-account",
+    chartChild: (stack) =>
+      `urn:pulumi:${stack}::${PROJECT}::agent-platform:platform:OpenShellGateway$kubernetes:helm.sh/v4:Chart$kubernetes:core/v1:ServiceAccount::gateway-chart:openshell/openshell`,
+  },
+];
+
+describe.each(EXAMPLE_STACKS)("example stack %s: objects taken over from a chart", (stack) => {
+  it.each(TAKEN_FROM_CHARTS)("$resource keeps the URN the chart gave it", async ({ resource, chartChild }) => {
+    const registrations = (await runExampleStack(stack)).resources;
+    const index = indexUrns(registrations, stack, PROJECT);
+    const r = registrations.find((x) => x.name === resource)!;
+    expect(index.candidates(r).has(chartChild(stack))).toBe(true);
+    // Negative control: without the alias the old child is not matched (it would be deleted).
+    const bare = { ...r, aliases: [] };
+    expect(indexUrns([...registrations.filter((x) => x !== r), bare], stack, PROJECT).candidates(bare).has(chartChild(stack))).toBe(false);
+  });
+});
+
 const PKI_ARGS: PkiArgs = {
   namespace: "openshell",
   sandboxNamespace: "openshell-sandboxes",
@@ -103,6 +129,17 @@ describe("state URNs and aliases, as the engine computes them", () => {
     expect([...index.candidates(top)]).toEqual(["urn:pulumi:dev::p::kubernetes:core/v1:Secret::t", "urn:pulumi:dev::p::x:index:New$kubernetes:core/v1:Secret::t"]);
     const lifted = reg("kubernetes:core/v1:Secret", "s", "e:s2", "e:new", [{ noParent: true }]);
     expect([...indexUrns([stackRes, b, lifted], "dev", "p").candidates(lifted)]).toContain("urn:pulumi:dev::p::kubernetes:core/v1:Secret::s");
+  });
+
+  it("an alias parent the SDK derived from a registration (createUrn) is that child's state URN", () => {
+    // The mock engine keeps the stack type in a top-level component's URN; createUrn appends to it.
+    const gw = reg("x:index:Gw", "gw", "urn:pulumi:dev::p::pulumi:pulumi:Stack$x:index:Gw::gw", "e:stack");
+    const derivedChart = "urn:pulumi:dev::p::pulumi:pulumi:Stack$x:index:Gw$kubernetes:helm.sh/v4:Chart::gw-chart";
+    const sa = reg("kubernetes:core/v1:ServiceAccount", "gw-sa", "e:sa", gw.urn, [{ name: "gw-chart:ns/sa", parentUrn: derivedChart }]);
+    expect([...indexUrns([stackRes, gw, sa], "dev", "p").candidates(sa)]).toEqual([
+      "urn:pulumi:dev::p::x:index:Gw$kubernetes:core/v1:ServiceAccount::gw-sa",
+      "urn:pulumi:dev::p::x:index:Gw$kubernetes:helm.sh/v4:Chart$kubernetes:core/v1:ServiceAccount::gw-chart:ns/sa",
+    ]);
   });
 
   it("a child inherits its parent's alias, its name's prefix swapped; a child not named after its parent keeps its name", () => {

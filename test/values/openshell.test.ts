@@ -57,6 +57,8 @@ describe("openshellValues", () => {
         workspaceDefaultStorageSize: "2Gi",
       },
       service: { healthPort: 8081, metricsPort: 9090, port: 8080, type: "ClusterIP" },
+      // The graph makes the gateway's ServiceAccount before the chart's workload.
+      serviceAccount: { create: false, name: "openshell" },
       supervisor: { image: { repository: "ghcr.io/nvidia/openshell/supervisor", tag: "0.0.111" }, sideloadMethod: "init-container", topology: "combined" },
       workload: { kind: "statefulset" },
     });
