@@ -107,7 +107,7 @@ describe("verify against a real API server", () => {
       try {
         const out = await verify("prod");
         expect(findingsOf(out.text)).toEqual([
-          { check: "crd", object: "CustomResourceDefinition sandboxes.agents.x-k8s.io", expected: "the CRD, Established, serving v1alpha1, v1beta1", found: "not found", troubleshooting: rowReference("crd") },
+          { check: "crd", object: "CustomResourceDefinition sandboxes.agents.x-k8s.io", expected: "the CRD, Established, serving v1beta1", found: "not found", troubleshooting: rowReference("crd") },
         ]);
         expect(out.code).toBe(1);
       } finally {
