@@ -141,6 +141,12 @@ function checkOne(e: Expectation, observed: Observed, now: Date): { expected: st
       const served = array(at(o, "spec", "versions")).map(record).filter((v) => v["served"] === true).map((v) => String(v["name"]));
       const missing = e.versions.filter((v) => !served.includes(v));
       if (missing.length > 0) out.push({ expected: `serves ${e.versions.join(", ")}`, found: `serves ${served.join(", ") || "nothing"}` });
+      if (e.storedVersions !== undefined) {
+        const stored = array(at(o, "status", "storedVersions")).map(String);
+        if (stored.join(",") !== e.storedVersions.join(",")) {
+          out.push({ expected: `status.storedVersions ${JSON.stringify(e.storedVersions)} (the agent-sandbox v1.0 migration ran)`, found: `status.storedVersions ${JSON.stringify(stored)}` });
+        }
+      }
       return out;
     }
     case "defaultStorageClass": {

@@ -6,6 +6,7 @@
  */
 import { AGENT_SANDBOX_NAMESPACE } from "../manifests/agentSandbox";
 import type { K8sObject } from "../manifests/agentSandbox";
+import { STORAGE_VERSION, migratesTo } from "../migration/agentSandbox";
 import type { Plan } from "../plan/plan";
 import { serverDnsNames, serverIpAddresses } from "../pki/certificates";
 import { MIRROR_CA_CONFIGMAP } from "../components/namespaces";
@@ -42,7 +43,14 @@ export interface CrdExpectation {
 export type Expectation =
   | { readonly check: "namespace"; readonly ref: ObjectRef; readonly labels: Readonly<Record<string, string>>; readonly row: TroubleshootingRow }
   | { readonly check: "present"; readonly ref: ObjectRef; readonly row: TroubleshootingRow }
-  | { readonly check: "crd"; readonly ref: ObjectRef; readonly versions: readonly string[]; readonly row: TroubleshootingRow }
+  | {
+      readonly check: "crd";
+      readonly ref: ObjectRef;
+      readonly versions: readonly string[];
+      /** status.storedVersions it must have (agent-sandbox from v1.0: the migration ran). */
+      readonly storedVersions?: readonly string[];
+      readonly row: TroubleshootingRow;
+    }
   | { readonly check: "defaultStorageClass"; readonly ref: ObjectRef; readonly row: TroubleshootingRow }
   | { readonly check: "deploymentAvailable"; readonly ref: ObjectRef; readonly row: TroubleshootingRow }
   | { readonly check: "workloadReady"; readonly ref: ObjectRef; readonly replicas: number; readonly row: TroubleshootingRow }
@@ -122,8 +130,16 @@ export function expectations(plan: Plan, inputs: ExpectationInputs): Expectation
   }
 
   const crds = [...inputs.agentSandboxCrds, ...(plan.components.cloudnativePg ? CLOUDNATIVEPG_CRDS : []), ...(plan.components.gpuOperator ? GPU_OPERATOR_CRDS : [])];
+  // From agent-sandbox v1.0 its CRDs must store v1beta1 only (migration/agentSandbox.ts ran, or the install was fresh).
+  const migrated = migratesTo(plan.versions.agentSandbox) ? new Set(inputs.agentSandboxCrds.map((c) => c.name)) : new Set<string>();
   for (const crd of crds) {
-    out.push({ check: "crd", ref: { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", name: crd.name }, versions: crd.versions, row: "crd" });
+    out.push({
+      check: "crd",
+      ref: { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", name: crd.name },
+      versions: crd.versions,
+      ...(migrated.has(crd.name) ? { storedVersions: [STORAGE_VERSION] } : {}),
+      row: "crd",
+    });
   }
 
   const deployment = (name: string, namespace: string): ObjectRef => ({ apiVersion: "apps/v1", kind: "Deployment", name, namespace });

@@ -97,12 +97,28 @@ describe("each broken variant gives exactly its finding", () => {
       "a CRD not Established",
       "dev",
       (o: readonly KubeObject[]) =>
-        replace(o, "CustomResourceDefinition", "sandboxes.agents.x-k8s.io", (x) => ({ ...x, status: { conditions: [{ type: "Established", status: "False", reason: "Installing", message: "the initial names have not been accepted" }] } })),
+        replace(o, "CustomResourceDefinition", "sandboxes.agents.x-k8s.io", (x) => ({
+          ...x,
+          status: { ...(x["status"] as object), conditions: [{ type: "Established", status: "False", reason: "Installing", message: "the initial names have not been accepted" }] },
+        })),
       {
         check: "crd",
         object: "CustomResourceDefinition sandboxes.agents.x-k8s.io",
         expected: "Established=True",
         found: "Established=False (Installing: the initial names have not been accepted)",
+        troubleshooting: row("crd"),
+      },
+    ],
+    [
+      "a CRD that still lists v1alpha1 as stored (the agent-sandbox v1.0 migration did not run)",
+      "dev",
+      (o: readonly KubeObject[]) =>
+        replace(o, "CustomResourceDefinition", "sandboxes.agents.x-k8s.io", (x) => ({ ...x, status: { ...(x["status"] as object), storedVersions: ["v1alpha1", "v1beta1"] } })),
+      {
+        check: "crd",
+        object: "CustomResourceDefinition sandboxes.agents.x-k8s.io",
+        expected: 'status.storedVersions ["v1beta1"] (the agent-sandbox v1.0 migration ran)',
+        found: 'status.storedVersions ["v1alpha1","v1beta1"]',
         troubleshooting: row("crd"),
       },
     ],

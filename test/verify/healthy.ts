@@ -35,7 +35,7 @@ function presentObject(ref: ObjectRef): KubeObject {
   }
 }
 
-function crdObject(name: string, versions: readonly string[]): KubeObject {
+function crdObject(name: string, versions: readonly string[], storedVersions: readonly string[] = versions.slice(0, 1)): KubeObject {
   const [plural = "", ...group] = name.split(".");
   const kind = plural.charAt(0).toUpperCase() + plural.slice(1, -1);
   return {
@@ -60,7 +60,7 @@ function crdObject(name: string, versions: readonly string[]): KubeObject {
         { type: "Established", status: "True", reason: "InitialNamesAccepted" },
       ],
       acceptedNames: { plural, kind },
-      storedVersions: [versions[0]],
+      storedVersions: [...storedVersions],
     },
   };
 }
@@ -84,7 +84,7 @@ export function healthyObjects(list: readonly Expectation[], caPem = fixtureCert
         put(refKey(e.ref), presentObject(e.ref));
         break;
       case "crd":
-        put(refKey(e.ref), crdObject(e.ref.name, e.versions));
+        put(refKey(e.ref), crdObject(e.ref.name, e.versions, e.storedVersions));
         break;
       case "defaultStorageClass":
         out.set(refKey(e.ref), { ...presentObject(e.ref), metadata: { name: e.ref.name, annotations: { "storageclass.kubernetes.io/is-default-class": "true" } } });
