@@ -1,7 +1,7 @@
 /** agent-sandbox through the program under mocks: CRDs, controller objects, image and pull secret, ordering. */
 import { describe, expect, it } from "vitest";
 import { find, type Evaluation } from "../harness/mocks";
-import { UPSTREAM_V05_MANIFEST_URL, buildConfigMap, runExample, runProgram } from "../harness/program";
+import { UPSTREAM_V05_MANIFEST_URL, buildConfigMap, exampleConfig, runExample, runProgram } from "../harness/program";
 import { EXAMPLE_STACKS } from "../harness/stackConfig";
 
 const controllerObjs = (ev: Evaluation) => find(ev, "kubernetes:yaml/v2:ConfigGroup", "agent-sandbox-controller").inputs["objs"] as Record<string, unknown>[];
@@ -56,6 +56,21 @@ describe("agent-sandbox", () => {
     // The gateway rolls once when agent-sandbox moves to v1.0 (its driver discovers the API at start).
     const values = find(ev, "kubernetes:helm.sh/v4:Chart", "gateway-chart").inputs["values"] as { podAnnotations?: Record<string, string> };
     expect(values.podAnnotations).toEqual({ "agent-platform/agent-sandbox-version": "v1.0.1" });
+  });
+
+  it.each(EXAMPLE_STACKS)("%s: moving from v0.5.6 to v1.0.1 keeps every URN, parent and CRD name (nothing is replaced); it only adds the migration's ConfigMaps", async (stack) => {
+    const base = exampleConfig(stack);
+    const key = `${base.project}:catalog`;
+    const catalog = JSON.parse(base.config[key] ?? "{}") as Record<string, unknown>;
+    const v05 = { ...base, config: { ...base.config, [key]: JSON.stringify({ ...catalog, versions: { agentSandbox: "v0.5.6" }, manifestSha256: {} }) } };
+    const before = await runProgram(stack, v05);
+    const after = await runExample(stack);
+    const shape = (ev: Evaluation) => new Map(ev.resources.map((r) => [r.urn, r.parent]));
+    const [b, a] = [shape(before), shape(after)];
+    expect([...b].filter(([urn, parent]) => a.get(urn) !== parent)).toEqual([]);
+    expect([...a.keys()].filter((u) => !b.has(u)).map((u) => u.split("::").at(-1))).toEqual(["agent-sandbox-migration", "agent-sandbox-migration-done"]);
+    const crdName = (ev: Evaluation) => (find(ev, "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition", "agent-sandbox-crd-sandboxes.agents.x-k8s.io").inputs["metadata"] as { name: string }).name;
+    expect([crdName(before), crdName(after)]).toEqual(["sandboxes.agents.x-k8s.io", "sandboxes.agents.x-k8s.io"]);
   });
 
   it("a stack that keeps v0.5.6 keeps its manifest, webhook CRD and gateway pod template, with no migration", async () => {
