@@ -116,12 +116,12 @@ function migrationEnv(plan: Plan, secrets: Secrets): HookEnv {
   const contents = p.kubeconfigFromSecret && secrets.kubeconfig !== undefined ? outputPromise(secrets.kubeconfig) : undefined;
   return {
     async connect() {
-      const { kubeMigrationApi, loadKubeConfig } = await import("../migration/kubeClient");
+      const { connectMigrationApi } = await import("../migration/kubeClient");
       const src = {
         ...(contents !== undefined ? { contents: await contents } : p.kubeconfigPath !== undefined ? { path: p.kubeconfigPath } : {}),
         ...(p.context !== undefined ? { context: p.context } : {}),
       };
-      return kubeMigrationApi(loadKubeConfig(src));
+      return connectMigrationApi(src);
     },
     dryRun: () => pulumi.runtime.isDryRun(),
     info: (m) => void pulumi.log.info(m),

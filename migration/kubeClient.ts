@@ -3,39 +3,13 @@
  * stack targets (kubeconfig path or contents, and context, as the Pulumi
  * provider uses them). Thin: every decision is in migration/agentSandbox.ts.
  */
-import { existsSync } from "node:fs";
-import { homedir } from "node:os";
-import { delimiter, join } from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import type { CrdRef, CrdState, MigrationApi, ObjectKey } from "./agentSandbox";
 
 /** Field manager of every write the migration makes (visible in managedFields). */
 export const FIELD_MANAGER = "agent-platform-migration";
 
-export interface KubeconfigSource {
-  /** A kubeconfig path; unset: $KUBECONFIG or ~/.kube/config. */
-  readonly path?: string;
-  /** Kubeconfig contents (the stack's secret kubeconfig). */
-  readonly contents?: string;
-  /** The context; unset: the kubeconfig's current-context. */
-  readonly context?: string;
-}
-
-export function loadKubeConfig(src: KubeconfigSource): k8s.KubeConfig {
-  const kc = new k8s.KubeConfig();
-  if (src.contents !== undefined) kc.loadFromString(src.contents);
-  else if (src.path !== undefined) kc.loadFromFile(src.path);
-  else {
-    // loadFromDefault falls back to http://localhost:8080 when it finds nothing; say what is missing instead.
-    const candidates = process.env["KUBECONFIG"] ? process.env["KUBECONFIG"].split(delimiter).filter((p) => p !== "") : [join(homedir(), ".kube", "config")];
-    if (!candidates.some((p) => existsSync(p)) && process.env["KUBERNETES_SERVICE_HOST"] === undefined) {
-      throw new Error(`no kubeconfig (${candidates.join(delimiter)} ${candidates.length > 1 ? "do" : "does"} not exist; set cluster.kubeconfigPath or $KUBECONFIG)`);
-    }
-    kc.loadFromDefault();
-  }
-  if (src.context !== undefined) kc.setCurrentContext(src.context);
-  return kc;
-}
+import { loadKubeconfig, type KubeconfigSource } from "../lib/kubeconfig";
 
 const statusOf = (err: unknown): number | undefined => (err instanceof k8s.ApiException ? (err as k8s.ApiException<unknown>).code : undefined);
 
@@ -142,4 +116,9 @@ export function kubeMigrationApi(kc: k8s.KubeConfig): MigrationApi {
       return d?.spec?.template.spec?.containers[0]?.image;
     },
   };
+}
+
+/** The migration API of the cluster a kubeconfig source names. */
+export function connectMigrationApi(src: KubeconfigSource): MigrationApi {
+  return kubeMigrationApi(loadKubeconfig(src));
 }

@@ -20,7 +20,7 @@ import { namespaceRoles, podSecurityLabels } from "../security/podSecurity";
 import { relaxations } from "../security/relaxations";
 import { upgradeNotesFor } from "../catalog/upgrades";
 import type { MigrationApi } from "../migration/agentSandbox";
-import type { KubeconfigSource } from "../migration/kubeClient";
+import type { KubeconfigSource } from "../lib/kubeconfig";
 import { preflightLines, runPreflight, type Preflight } from "../migration/preflight";
 import { rotationUnprotectCommands } from "../state/protection";
 import { probeSummary } from "../verify/probe";
@@ -98,8 +98,8 @@ export function clusterTarget(plan: Plan, env: Environment = LOCAL): ClusterTarg
 export async function clusterPreflight(
   plan: Plan,
   connect: (src: KubeconfigSource) => Promise<MigrationApi> = async (src) => {
-    const { kubeMigrationApi, loadKubeConfig } = await import("../migration/kubeClient");
-    return kubeMigrationApi(loadKubeConfig(src));
+    const { connectMigrationApi } = await import("../migration/kubeClient");
+    return connectMigrationApi(src);
   },
   timeoutMs = PREFLIGHT_TIMEOUT_MS,
 ): Promise<Preflight> {

@@ -7,6 +7,7 @@
  */
 import { createServer, type AddressInfo, type Server } from "node:net";
 import * as k8s from "@kubernetes/client-node";
+import { KubeconfigError, loadKubeconfig, type KubeconfigSource } from "../lib/kubeconfig";
 import type { KubeObject, Observed } from "./checks";
 import { refKey, type ListRef, type ObjectRef } from "./expectations";
 
@@ -34,14 +35,7 @@ export interface Cluster {
   forward(namespace: string, pod: string, port: number): Promise<{ readonly port: number; close(): void }>;
 }
 
-export interface KubeconfigSource {
-  /** Path of a kubeconfig (cluster.kubeconfigPath); unset: $KUBECONFIG or ~/.kube/config. */
-  readonly path?: string;
-  /** Kubeconfig contents (the secret kubeconfig setting). */
-  readonly contents?: string;
-  /** Context to use (cluster.context); unset: the kubeconfig's current-context. */
-  readonly context?: string;
-}
+export type { KubeconfigSource };
 
 const withDeadline = <T>(what: string, ms: number, p: Promise<T>): Promise<T> =>
   new Promise<T>((resolve, reject) => {
@@ -61,24 +55,18 @@ const withDeadline = <T>(what: string, ms: number, p: Promise<T>): Promise<T> =>
 const isNotFound = (err: unknown): boolean =>
   (err instanceof k8s.ApiException && err.code === 404) || (err instanceof Error && err.message.startsWith("Unrecognized API version and kind"));
 
-/** Loads the kubeconfig the plan names; a missing context is a usage error (thrown as ClusterUnreachable). */
-export function loadKubeconfig(src: KubeconfigSource): k8s.KubeConfig {
-  const kc = new k8s.KubeConfig();
-  if (src.contents !== undefined) kc.loadFromString(src.contents);
-  else if (src.path !== undefined) kc.loadFromFile(src.path);
-  else kc.loadFromDefault();
-  if (src.context !== undefined) {
-    if (kc.getContextObject(src.context) === null) {
-      throw new ClusterUnreachable(`context "${src.context}" is not in the kubeconfig (contexts: ${kc.getContexts().map((c) => c.name).join(", ") || "none"})`);
-    }
-    kc.setCurrentContext(src.context);
+/** Loads the kubeconfig the plan names; one that names no cluster is reported as ClusterUnreachable. */
+export function loadClusterConfig(src: KubeconfigSource): k8s.KubeConfig {
+  try {
+    return loadKubeconfig(src);
+  } catch (err) {
+    if (err instanceof KubeconfigError) throw new ClusterUnreachable(err.message);
+    throw err;
   }
-  if (kc.getCurrentCluster() === null) throw new ClusterUnreachable(`the kubeconfig has no cluster for context "${kc.getCurrentContext()}"`);
-  return kc;
 }
 
 export function connectCluster(src: KubeconfigSource, timeoutMs: number): Cluster {
-  const kc = loadKubeconfig(src);
+  const kc = loadClusterConfig(src);
   const context = kc.getCurrentContext();
   const server = kc.getCurrentCluster()?.server ?? "(no server)";
   const objects = k8s.KubernetesObjectApi.makeApiClient(kc);

@@ -20,7 +20,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AGENT_SANDBOX_CRDS, finish, inspect, prepare } from "../../migration/agentSandbox";
-import { kubeMigrationApi, loadKubeConfig } from "../../migration/kubeClient";
+import { connectMigrationApi } from "../../migration/kubeClient";
 import { ApiError, type ApiClient, type K8sObject } from "./api";
 import { planStackFile } from "../../plan/fromStackFile";
 import { clusterPreflight } from "../../scripts/plan";
@@ -211,7 +211,7 @@ describe("agent-sandbox v0.5.6 → v1.0.1 on a real API server", () => {
       SandboxTemplate: ["team-a/python"],
       SandboxWarmPool: ["team-a/python-pool"],
     });
-    const api = kubeMigrationApi(loadKubeConfig({ path: cp.kubeconfigPath }));
+    const api = connectMigrationApi({ path: cp.kubeconfigPath });
     const found = await inspect(api);
     expect([found.installedVersion, found.webhookSecretPresent, found.blocked]).toEqual(["v0.5.6", true, undefined]);
 
