@@ -20,6 +20,9 @@ import { rowReference } from "../../verify/troubleshooting";
 import { ROOT } from "../harness/stackConfig";
 import { fixtureCert, healthyObjects } from "../verify/healthy";
 import type { K8sObject } from "./api";
+import { applyObjects } from "./apply";
+import { evaluateRun, graphObjects } from "./graph";
+import { probePlan } from "../../verify/probe";
 import { startControlPlane, type ControlPlane } from "./controlPlane";
 import { agentSandboxCrds, cloudnativePgCrds } from "./upstream";
 
@@ -225,4 +228,19 @@ describe("verify against a real API server", () => {
       silent.close();
     }
   });
+});
+
+describe("verify --probe's Sandbox on the real API server", () => {
+  for (const stack of ["dev", "staging", "prod"]) {
+    it(`${stack}: the pinned Sandbox CRD accepts it (strict fields), and its pod is admitted in the sandbox namespace without a Pod Security warning`, async () => {
+      const namespaces = graphObjects(await evaluateRun(stack)).filter((o) => o.object.kind === "Namespace");
+      expect((await applyObjects(cp.client, namespaces)).failures).toEqual([]);
+      const probe = probePlan(planStackFile(ROOT, stack).plan).sandbox as unknown as K8sObject;
+      const accepted = await cp.client.apply(probe, { dryRun: true });
+      expect(accepted.warnings).toEqual([]);
+      const template = (probe["spec"] as { podTemplate: { metadata: Record<string, unknown>; spec: Record<string, unknown> } }).podTemplate;
+      const pod = { apiVersion: "v1", kind: "Pod", metadata: { ...template.metadata, name: "probe-pod", namespace: probe.metadata.namespace }, spec: { ...template.spec, volumes: [{ name: "workspace", emptyDir: {} }] } };
+      expect((await cp.client.apply(pod, { dryRun: true })).warnings).toEqual([]);
+    });
+  }
 });
