@@ -80,7 +80,7 @@ export function openhandsAppTag(version: string): string {
 
 /**
  * The 13 keys OpenHands' `[kubernetes]` section accepts
- * (openhands/core/config/kubernetes_config.py, pydantic extra="forbid": any
+ * (openhands/core/config/kubernetes_config.py, pydantic extra="forbid", so every
  * other key stops the app at start).
  */
 export const OPENHANDS_KUBERNETES_KEYS = [
