@@ -1,18 +1,74 @@
-/** The real dependencies of `verify` and `client`: the stack file's plan, the agent-sandbox asset, the cluster, the clock. */
+/** The real dependencies of the platform commands: the stack files, the plans, the cluster, the logs, the clock. */
+import { mkdirSync, openSync, closeSync, writeSync } from "node:fs";
+import { hostname } from "node:os";
+import { join, relative } from "node:path";
 import { agentSandboxParts } from "../manifests/fromPlan";
 import { planStackFile } from "../plan/fromStackFile";
-import { connectCluster } from "../verify/cluster";
+import { connectCluster, type KubeconfigSource } from "../verify/cluster";
 import { crdsOf } from "../verify/expectations";
 import type { ClientDeps } from "./client";
+import type { RecoverDeps } from "./recover";
+import { discoverStacks, type StackInfo } from "./stacks";
 import type { VerifyDeps } from "./verify";
+
+/** Where one stack's engine output goes. */
+export interface StackLog {
+  /** The file, relative to the project (undefined: not kept). */
+  readonly path?: string;
+  write(data: string): void;
+  close(): Promise<void>;
+}
+
+export interface FleetDeps {
+  /** The stacks beside the project (automation/stacks.ts discoverStacks). */
+  stacks(root: string): StackInfo[];
+  /** One log per stack for a run of `command`. */
+  logs(command: string): { open(stack: string): StackLog };
+  /** Milliseconds, for durations. */
+  clock(): number;
+}
 
 export interface PlatformDeps {
   readonly verify: VerifyDeps;
   readonly client: ClientDeps;
+  readonly recover: RecoverDeps;
+  readonly fleet: FleetDeps;
 }
 
+/** `.platform-logs/<time>-<command>/<stack>.log` under the project (git-ignored). */
+export function fileLogs(root: string, command: string, now: Date = new Date()): { open(stack: string): StackLog } {
+  const dir = join(root, ".platform-logs", `${now.toISOString().replace(/[:.]/g, "-")}-${command}`);
+  return {
+    open(stack) {
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `${stack}.log`);
+      const fd = openSync(file, "a", 0o600);
+      let open = true;
+      return {
+        path: relative(root, file),
+        write: (d) => {
+          if (open) writeSync(fd, d);
+        },
+        close: async () => {
+          if (open) closeSync(fd);
+          open = false;
+        },
+      };
+    },
+  };
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+};
+
 export function localDeps(root: string): PlatformDeps {
-  const plan = (env: string) => planStackFile(root, env).plan;
+  const plan = (stack: string) => planStackFile(root, stack).plan;
   return {
     verify: {
       plan,
@@ -21,5 +77,24 @@ export function localDeps(root: string): PlatformDeps {
       now: () => new Date(),
     },
     client: { plan },
+    recover: {
+      here: () => ({ hostname: hostname(), now: new Date(), alive }),
+      cluster: async (stack, kubeconfig) => {
+        const p = plan(stack.name);
+        const contents = p.provider.kubeconfigFromSecret ? await kubeconfig() : undefined;
+        const source: KubeconfigSource = {
+          ...(contents !== undefined ? { contents } : p.provider.kubeconfigPath !== undefined ? { path: p.provider.kubeconfigPath } : {}),
+          ...(p.provider.context !== undefined ? { context: p.provider.context } : {}),
+        };
+        const cluster = connectCluster(source, 30_000);
+        return async (ref) => {
+          const o = await cluster.get(ref);
+          if (o === null) return { exists: false };
+          const ns = (o["metadata"] as { namespace?: string } | undefined)?.namespace;
+          return { exists: true, ...(ns !== undefined ? { namespace: ns } : {}) };
+        };
+      },
+    },
+    fleet: { stacks: (r) => discoverStacks(r), logs: (command) => fileLogs(root, command), clock: () => performance.now() },
   };
 }

@@ -13,8 +13,11 @@ import type { Plan } from "../plan/plan";
 import { ClusterUnreachable, type Cluster, type KubeconfigSource } from "../verify/cluster";
 import type { CrdExpectation } from "../verify/expectations";
 import { verifyCluster, type VerifyOptions, type VerifyReport } from "../verify/run";
-import { ENVIRONMENTS, backendFor, type Environment, type RunOutput, type Workspace } from "./orchestrate";
-
+import { ArgError, parallelOf, parseArgv, selectionOf } from "./args";
+import type { FleetDeps } from "./deps";
+import type { RunOutput, Workspace } from "./engine";
+import { runFleet, summaryTable, waves, type StackResult } from "./fleet";
+import { backendFor, selectStacks, SelectionError, type StackInfo } from "./stacks";
 import { VERIFY_USAGE } from "./usage";
 
 export { VERIFY_USAGE };
@@ -22,7 +25,7 @@ export const DEFAULT_TIMEOUT_SECONDS = 300;
 
 export interface VerifyDeps {
   /** The plan of a stack file (plan/fromStackFile.ts). */
-  plan(env: Environment): Plan;
+  plan(stack: string): Plan;
   /** The CRDs of the agent-sandbox asset the plan applies (read as `pulumi up` reads it). */
   agentSandboxCrds(plan: Plan): Promise<readonly CrdExpectation[]>;
   connect(source: KubeconfigSource, timeoutMs: number): Cluster;
@@ -34,41 +37,21 @@ export interface VerifyDeps {
 }
 
 export interface VerifyArgs {
-  readonly env: Environment;
+  readonly stack: StackInfo;
   readonly probe: boolean;
   readonly timeoutSeconds: number;
   readonly json: boolean;
 }
 
-class VerifyUsage extends Error {}
-
-export function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
-  let env: string | undefined;
-  let timeout: string | undefined;
-  let probe = false;
-  let json = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "--probe") probe = true;
-    else if (a === "--json") json = true;
-    else if (a === "--env" || a === "--timeout") {
-      const v = argv[i + 1];
-      if (v === undefined || v.startsWith("--")) throw new VerifyUsage(`${a} needs a value`);
-      if (a === "--env") env = v;
-      else timeout = v;
-      i++;
-    } else throw new VerifyUsage(`unknown argument "${a}"`);
-  }
-  if (env === undefined) throw new VerifyUsage("--env is required");
-  if (!(ENVIRONMENTS as readonly string[]).includes(env)) throw new VerifyUsage(`unknown environment "${env}"; allowed: ${ENVIRONMENTS.join(", ")}`);
-  const seconds = timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(timeout);
-  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600) throw new VerifyUsage(`--timeout must be whole seconds from 1 to 3600, got "${timeout}"`);
-  return { env: env as Environment, probe, timeoutSeconds: seconds, json };
+export function timeoutOf(raw: string | undefined): number {
+  const seconds = raw === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600) throw new ArgError(`--timeout must be whole seconds from 1 to 3600, got "${raw}"`);
+  return seconds;
 }
 
 const text = (string: unknown): string | undefined => (typeof string === "string" && string.length > 0 ? string : undefined);
 
-export function formatReport(env: Environment, r: VerifyReport): string {
+export function formatReport(env: string, r: VerifyReport): string {
   const head = `verify ${env}: context "${r.context}" (${r.server}), Kubernetes ${r.serverVersion}: ${r.checks} checks, ${r.findings.length === 0 ? "all passed" : `${r.findings.length} failed`}`;
   return [
     head,
@@ -77,17 +60,17 @@ export function formatReport(env: Environment, r: VerifyReport): string {
 }
 
 /** One stack's verify: the exit code, what goes where, and the report when the cluster answered. */
-export async function verifyEnv(
+export async function verifyStack(
   a: VerifyArgs,
   ws: Workspace,
   vars: Readonly<Record<string, string | undefined>>,
   root: string,
   deps: VerifyDeps,
 ): Promise<RunOutput & { readonly report?: VerifyReport }> {
-  const fail = (code: number, message: string): RunOutput => ({ code, results: [], text: `verify ${a.env}: ${message}`, stream: "stderr" });
+  const fail = (code: number, message: string): RunOutput => ({ code, results: [], text: `verify ${a.stack.name}: ${message}`, stream: "stderr" });
   let plan: Plan;
   try {
-    plan = deps.plan(a.env);
+    plan = deps.plan(a.stack.name);
   } catch (err) {
     if (err instanceof ConfigError || err instanceof StackFileError) return fail(1, err.message);
     throw err;
@@ -96,7 +79,7 @@ export async function verifyEnv(
   let outputs: Readonly<Record<string, unknown>>;
   let kubeconfig: string | undefined;
   try {
-    const stack = await ws.stack(a.env, backendFor(a.env, vars, root));
+    const stack = await ws.stack(a.stack.name, backendFor(a.stack, vars, root));
     outputs = await stack.outputs();
     kubeconfig = plan.provider.kubeconfigFromSecret ? await stack.kubeconfig() : undefined;
   } catch (err) {
@@ -123,7 +106,7 @@ export async function verifyEnv(
       ...(deps.gateway !== undefined ? { gateway: deps.gateway } : {}),
       ...(deps.sleep !== undefined ? { sleep: deps.sleep } : {}),
     });
-    const body = a.json ? JSON.stringify({ env: a.env, ...report }, null, 2) : formatReport(a.env, report);
+    const body = a.json ? JSON.stringify({ stack: a.stack.name, ...report }, null, 2) : formatReport(a.stack.name, report);
     return { code: report.findings.length === 0 ? 0 : 1, results: [], text: body, stream: "stdout", report };
   } catch (err) {
     if (err instanceof ClusterUnreachable) return fail(2, err.message);
@@ -131,15 +114,56 @@ export async function verifyEnv(
   }
 }
 
-export async function verifyCommand(argv: readonly string[], ws: Workspace, vars: Readonly<Record<string, string | undefined>>, root: string, deps: VerifyDeps): Promise<RunOutput> {
+/**
+ * `verify` over a selection: one stack prints its report as before; several
+ * run up to --parallel at once and end with the fleet summary (--json: one
+ * document). The exit code is the worst stack's: 2 (setup, unreachable) over
+ * 1 (a check failed) over 0.
+ */
+export async function verifyCommand(
+  argv: readonly string[],
+  ws: Workspace,
+  vars: Readonly<Record<string, string | undefined>>,
+  root: string,
+  deps: VerifyDeps,
+  fleet: FleetDeps,
+): Promise<RunOutput> {
   if (argv.includes("--help") || argv.includes("-h")) return { code: 0, results: [], text: VERIFY_USAGE, stream: "stdout" };
-  let a: VerifyArgs;
+  let selected: StackInfo[];
+  let probe: boolean;
+  let json: boolean;
+  let timeoutSeconds: number;
+  let parallel: number;
+  let failFast: boolean;
+  let notes: readonly string[];
   try {
-    a = parseVerifyArgs(argv);
+    const p = parseArgv(argv, ["stack", "tier", "parallel", "timeout"], ["all", "probe", "json", "fail-fast"]);
+    notes = p.notes;
+    probe = p.flags.has("probe");
+    json = p.flags.has("json");
+    failFast = p.flags.has("fail-fast");
+    timeoutSeconds = timeoutOf(p.values["timeout"]?.at(-1));
+    parallel = parallelOf(p);
+    selected = selectStacks(fleet.stacks(root), selectionOf(p));
   } catch (err) {
-    if (err instanceof VerifyUsage) return { code: 2, results: [], text: `${err.message}\n${VERIFY_USAGE}`, stream: "stderr" };
+    if (err instanceof ArgError || err instanceof SelectionError) return { code: 2, results: [], text: `${err.message}\n${VERIFY_USAGE}`, stream: "stderr" };
+    if (err instanceof StackFileError) return { code: 1, results: [], text: err.message, stream: "stderr" };
     throw err;
   }
-  const { report: _report, ...out } = await verifyEnv(a, ws, vars, root, deps);
-  return out;
+  if (selected.length === 1) {
+    const { report: _report, ...out } = await verifyStack({ stack: selected[0]!, probe, timeoutSeconds, json }, ws, vars, root, deps);
+    return { ...out, ...(notes.length > 0 ? { notes } : {}) };
+  }
+  const outputs = new Map<string, RunOutput & { readonly report?: VerifyReport }>();
+  const results = await runFleet(waves(selected, false), "verify", { parallel, failFast }, async (s): Promise<StackResult> => {
+    const start = fleet.clock();
+    const v = await verifyStack({ stack: s, probe, timeoutSeconds, json: false }, ws, vars, root, deps);
+    outputs.set(s.name, v);
+    return { stack: s.name, tier: s.tier, operation: "verify", result: v.code === 0 ? "ok" : "failed", durationMs: fleet.clock() - start, ...(v.code !== 0 ? { error: v.code === 2 ? v.text : `${v.report?.findings.length ?? 0} check(s) failed` } : {}) };
+  });
+  const code = Math.max(0, ...selected.map((s) => outputs.get(s.name)?.code ?? 1));
+  const text = json
+    ? JSON.stringify({ command: "verify", parallel, exitCode: code, results: results.map((r) => ({ ...r, ...(outputs.get(r.stack)?.report !== undefined ? { report: outputs.get(r.stack)!.report } : {}) })) }, null, 2)
+    : [...selected.flatMap((s) => (outputs.get(s.name)?.stream === "stdout" ? [outputs.get(s.name)!.text] : [])), summaryTable(results)].join("\n\n");
+  return { code, results, text, stream: "stdout", ...(notes.length > 0 ? { notes } : {}) };
 }
