@@ -7,7 +7,7 @@ import { stacksCommand } from "../automation/orchestrate";
 import { discoverStacks, TIERS, type StackInfo } from "../automation/stacks";
 import { exampleStacks } from "../config/stackFile";
 
-type Step = { id?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> };
+type Step = { id?: string; name?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> };
 type Job = { needs?: string | string[]; if?: string; environment?: string; outputs?: Record<string, string>; strategy?: { "fail-fast"?: boolean; matrix: { stack: unknown } }; steps: Step[] };
 const ROOT = join(__dirname, "..");
 const raw = (name: string) => readFileSync(join(ROOT, ".github", "workflows", name), "utf8");
@@ -79,7 +79,7 @@ describe("preview on pull requests", () => {
   it("a stack that pins no context previews on a throwaway kind cluster; the others get their KUBECONFIG_<SUFFIX>", () => {
     const preview = wf.jobs["preview"]!;
     expect(preview.steps.find((s) => s.uses === "helm/kind-action@v1")!.if).toBe("${{ !matrix.stack.context }}");
-    const kube = preview.steps.find((s) => s.name === "kubeconfig")! as Step & { name: string };
+    const kube = preview.steps.find((s) => s.name === "kubeconfig")!;
     expect([kube.if, kube.env]).toEqual(["${{ matrix.stack.context }}", { KUBECONFIG_DATA: SECRETS.kubeconfig }]);
     // The repository's stacks: dev (current context) on kind, staging and prod on their clusters.
     expect(matrix().map((s) => [s.name, s.context !== undefined])).toEqual([
@@ -106,7 +106,7 @@ describe("deploy on main", () => {
       expect(job.strategy).toMatchObject({ "fail-fast": false, matrix: { stack: `\${{ fromJSON(needs.stacks.outputs.${tier}) }}` } });
       expect(pulumiStep(job).with).toEqual({ command: "up", "stack-name": "${{ matrix.stack.name }}", "cloud-url": SECRETS.backend, policyPacks: "policy", policyPackConfigs: "${{ matrix.stack.policyConfig }}" });
       expect(pulumiStep(job).env).toEqual({ PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}", PULUMI_CONFIG_PASSPHRASE: SECRETS.passphrase });
-      expect(job.steps.find((s) => (s as { name?: string }).name === "kubeconfig")!.env).toEqual({ KUBECONFIG_DATA: SECRETS.kubeconfig });
+      expect(job.steps.find((s) => s.name === "kubeconfig")!.env).toEqual({ KUBECONFIG_DATA: SECRETS.kubeconfig });
     }
     // Today's stacks keep today's secret names: KUBECONFIG_DEV, KUBECONFIG_STAGING, KUBECONFIG_PROD.
     expect(matrix().map((s) => s.secretSuffix)).toEqual(["DEV", "STAGING", "PROD"]);
