@@ -154,6 +154,9 @@ export async function verifyCommand(
     const { report: _report, ...out } = await verifyStack({ stack: selected[0]!, probe, timeoutSeconds, json }, ws, vars, root, deps);
     return { ...out, ...(notes.length > 0 ? { notes } : {}) };
   }
+  if ((await ws.cliVersion()) === undefined) {
+    return { code: 2, results: [], text: "the Pulumi CLI was not found on PATH: verify reads each stack's CA from its outputs (install it: https://www.pulumi.com/docs/install/)", stream: "stderr", ...(notes.length > 0 ? { notes } : {}) };
+  }
   const outputs = new Map<string, RunOutput & { readonly report?: VerifyReport }>();
   const results = await runFleet(waves(selected, false), "verify", { parallel, failFast }, async (s): Promise<StackResult> => {
     const start = fleet.clock();
