@@ -4,7 +4,8 @@ import { hostname } from "node:os";
 import { join, relative } from "node:path";
 import { agentSandboxParts } from "../manifests/fromPlan";
 import { planStackFile } from "../plan/fromStackFile";
-import { connectCluster, type KubeconfigSource } from "../verify/cluster";
+import { connectCluster, type Cluster, type KubeconfigSource } from "../verify/cluster";
+import type { Lookup, ObjectRef } from "./pending";
 import { crdsOf } from "../verify/expectations";
 import type { ClientDeps } from "./client";
 import type { RecoverDeps } from "./recover";
@@ -67,6 +68,16 @@ const alive = (pid: number): boolean => {
   }
 };
 
+/** recover's lookup over a cluster: absent, or present with the namespace it lives in (a namespaced object without one lands in "default"). */
+export function clusterLookup(cluster: Pick<Cluster, "get">): (ref: ObjectRef) => Promise<Lookup> {
+  return async (ref) => {
+    const o = await cluster.get(ref);
+    if (o === null) return { exists: false };
+    const ns = (o["metadata"] as { namespace?: string } | undefined)?.namespace;
+    return { exists: true, ...(ns !== undefined ? { namespace: ns } : {}) };
+  };
+}
+
 export function localDeps(root: string): PlatformDeps {
   const plan = (stack: string) => planStackFile(root, stack).plan;
   return {
@@ -86,13 +97,7 @@ export function localDeps(root: string): PlatformDeps {
           ...(contents !== undefined ? { contents } : p.provider.kubeconfigPath !== undefined ? { path: p.provider.kubeconfigPath } : {}),
           ...(p.provider.context !== undefined ? { context: p.provider.context } : {}),
         };
-        const cluster = connectCluster(source, 30_000);
-        return async (ref) => {
-          const o = await cluster.get(ref);
-          if (o === null) return { exists: false };
-          const ns = (o["metadata"] as { namespace?: string } | undefined)?.namespace;
-          return { exists: true, ...(ns !== undefined ? { namespace: ns } : {}) };
-        };
+        return clusterLookup(connectCluster(source, 30_000));
       },
     },
     fleet: { stacks: (r) => discoverStacks(r), logs: (command) => fileLogs(root, command), clock: () => performance.now() },
