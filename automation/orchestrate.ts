@@ -12,7 +12,7 @@ import { clientCommand } from "./client";
 import { localDeps, type PlatformDeps } from "./deps";
 import type { RunOutput, StackOperations, Workspace } from "./engine";
 import { changed, fleetExitCode, runFleet, summaryDocument, summaryTable, waves, type Changes, type StackResult } from "./fleet";
-import { lockVerdict, pendingOperations } from "./pending";
+import { lockVerdict, parseLockMessage, pendingOperations } from "./pending";
 import { recoverCommand } from "./recover";
 import { backendFor, selectStacks, SelectionError, TIERS, type StackInfo } from "./stacks";
 import { CLIENT_USAGE, RECOVER_USAGE, STACKS_USAGE, VERIFY_USAGE } from "./usage";
@@ -171,7 +171,13 @@ export async function run(
     const log = logs.open(s.name);
     const start = deps.fleet.clock();
     const base = { stack: s.name, tier: s.tier, operation: args.command, ...(log.path !== undefined ? { log: log.path } : {}) };
-    const failed = (err: unknown): StackResult => ({ ...base, result: "failed", durationMs: deps.fleet.clock() - start, error: err instanceof Error ? err.message : String(err) });
+    const failed = (err: unknown): StackResult => {
+      const message = err instanceof Error ? err.message : String(err);
+      // A backend whose locks are not readable here (s3, gs, azblob) reports one in the engine's refusal.
+      const locks = parseLockMessage(message);
+      const hint = locks.length > 0 ? ` (${locks.map((l) => lockVerdict(l, deps.recover.here()).holder).join("; ")}): run \`npm run -s platform -- recover --stack ${s.name}\`` : "";
+      return { ...base, result: "failed", durationMs: deps.fleet.clock() - start, error: `${message}${hint}` };
+    };
     try {
       const stack = await ws.stack(s.name, backendFor(s, vars, root), { onOutput: (d) => log.write(d) });
       if (args.command === "up") {

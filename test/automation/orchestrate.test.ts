@@ -346,6 +346,18 @@ describe("up stops on an interrupted run's leftovers and points to recover", () 
   });
 });
 
+describe("a lock the engine reports (s3, gs, azblob backends)", () => {
+  it("the refusal gets whose lock and the recover command", async () => {
+    const message =
+      "the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n  s3://state/.pulumi/locks/organization/agent-platform/prod-eu/9a.json: created by ci@runner-7 (pid 12) at 2026-12-04T11:00:00Z";
+    const ws = fakeWorkspace(() => fakeStack({ preview: async () => Promise.reject(new Error(message)) }));
+    const out = await run(["preview", "--stack", "prod-eu"], ws, VARS, FLEET, fakeDeps());
+    expect(out.results[0]!.error).toBe(
+      `${message} (locked by ci@runner-7 (pid 12), taken 2026-12-04T11:00:00Z, 1h 0m ago; held from another host: cannot tell whether it is still running): run \`npm run -s platform -- recover --stack prod-eu\``,
+    );
+  });
+});
+
 describe("platform stacks", () => {
   it("lists every stack file with tier, context and registry mode", async () => {
     const out = await run(["stacks"], fakeWorkspace(() => fakeStack()), {}, FLEET, fakeDeps());
