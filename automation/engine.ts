@@ -25,8 +25,8 @@ export interface StackOperations {
   exportState(): Promise<unknown>;
   /** `pulumi cancel`: removes the stack's lock. */
   cancel(): Promise<void>;
-  /** Runs the Pulumi CLI with these arguments (recover's refresh), its output to the stack's log. */
-  cli(args: readonly string[]): Promise<void>;
+  /** `pulumi stack import`: replaces the stack's checkpoint (recover's edit). */
+  importState(state: unknown): Promise<void>;
 }
 
 /** Where a stack's engine output goes. */

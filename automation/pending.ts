@@ -11,10 +11,8 @@
  *   holding `{ pid, username, hostname, timestamp }`; the engine reports it as
  *   `<path>: created by <user>@<host> (pid <n>) at <time>`.
  * - The kubernetes provider's ID of an object is `namespace/name`, or `name`
- *   for a cluster-scoped one; `pulumi refresh --import-pending-creates URN ID`
- *   turns a pending create into an import of that ID (pulumi/pulumi
- *   pkg/cmd/pulumi/operations/refresh.go: pendingCreatesToImports), and
- *   `--clear-pending-creates` then drops the creates left.
+ *   for a cluster-scoped one; with it in the state, a refresh reads the live
+ *   object (what `pulumi import` does).
  */
 
 export interface PendingOperation {
@@ -104,15 +102,32 @@ export function decide(ops: readonly PendingOperation[], lookups: ReadonlyMap<st
 }
 
 /**
- * The engine invocation that applies the decisions: one refresh that imports
- * the present objects by ID and drops the remaining pending creates, then
- * reads every resource. Non-interactive; `--skip-preview` because the
- * decisions are the preview.
+ * The checkpoint with the decisions applied, for `pulumi stack import`: each
+ * pending create to import becomes a resource with the provider's ID (its
+ * recorded inputs standing in for outputs until the refresh that follows
+ * reads the live object), appended after every resource it can depend on;
+ * the pending creates to clear are dropped; other pending operations stay.
+ *
+ * Why not `pulumi refresh --import-pending-creates URN ID`: with the engine
+ * 3.274.1 and a file backend, the imported creates became pending imports
+ * that the refresh then dropped from the state (a SIGKILLed `up`, see
+ * docs/many-clusters.md), while this edit, imported and refreshed, kept them.
  */
-export function recoveryArgs(stack: string, decisions: readonly Decision[]): string[] {
-  const imports = decisions.flatMap((d) => (d.action === "import" ? ["--import-pending-creates", d.urn, "--import-pending-creates", d.id] : []));
-  const clears = decisions.some((d) => d.action === "clear");
-  return ["refresh", "--stack", stack, "--yes", "--skip-preview", "--non-interactive", ...imports, ...(clears ? ["--clear-pending-creates"] : [])];
+export function recoveredState(exported: unknown, decisions: readonly Decision[]): unknown {
+  const doc = structuredClone(exported) as { version?: number; deployment?: Record<string, unknown> } & Record<string, unknown>;
+  const deployment = (doc.deployment ?? doc) as { resources?: Record<string, unknown>[]; pending_operations?: { resource: Record<string, unknown> & { urn: string }; type: string }[] };
+  const byUrn = new Map(decisions.map((d) => [d.urn, d]));
+  const resources = [...(deployment.resources ?? [])];
+  const left: NonNullable<typeof deployment.pending_operations> = [];
+  for (const op of deployment.pending_operations ?? []) {
+    const d = byUrn.get(op.resource.urn);
+    if (op.type === "creating" && d?.action === "import") resources.push({ ...op.resource, id: d.id, outputs: op.resource["inputs"] ?? {} });
+    else if (op.type === "creating" && d?.action === "clear") continue;
+    else left.push(op);
+  }
+  deployment.resources = resources;
+  deployment.pending_operations = left;
+  return doc;
 }
 
 export interface LockInfo {

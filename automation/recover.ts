@@ -12,15 +12,16 @@
  *    outside the state: tls, random, providers) are cleared. Nothing is
  *    deleted from the cluster: deleting a CRD would delete every sandbox.
  *    A create that cannot be checked stops the recovery, exit 1.
- * 3. One engine call applies it: `pulumi refresh --import-pending-creates URN
- *    ID … --clear-pending-creates` (automation/pending.ts recoveryArgs).
+ * 3. The edited checkpoint goes back (`pulumi stack import`, automation/pending.ts
+ *    recoveredState), and a refresh reads every resource, the imported ones
+ *    from the live objects.
  * 4. A preview, reported: what the next `up` will do.
  * Exit codes: 0 recovered (or nothing to recover), 1 refused or failed, 2 usage or setup.
  */
 import { ArgError, oneStack, parseArgv } from "./args";
 import type { RunOutput, Workspace } from "./engine";
 import { formatChanges, type Changes } from "./fleet";
-import { decide, lockVerdict, objectRef, pendingOperations, recoveryArgs, type Decision, type LockVerdict, type Lookup, type ObjectRef } from "./pending";
+import { decide, lockVerdict, objectRef, pendingOperations, recoveredState, type Decision, type LockVerdict, type Lookup, type ObjectRef } from "./pending";
 import { backendFor, findStack, SelectionError, type StackInfo } from "./stacks";
 import { RECOVER_USAGE } from "./usage";
 import type { FleetDeps } from "./deps";
@@ -40,8 +41,8 @@ export interface RecoverReport {
   readonly stack: string;
   readonly locks: readonly { readonly holder: string; readonly removed: boolean }[];
   readonly decisions: readonly Decision[];
-  /** The engine call that applied the decisions (`pulumi` arguments), if one was needed. */
-  readonly invocation?: readonly string[];
+  /** What was done to the state, in order: `stack import` (with the edited checkpoint), `refresh`. */
+  readonly steps?: readonly string[];
   /** The preview after recovery. */
   readonly preview?: Changes;
   readonly ok: boolean;
@@ -52,7 +53,7 @@ function render(r: RecoverReport): string {
   return [
     ...r.locks.map((l) => `lock: ${l.holder}${l.removed ? " — removed" : ""}`),
     ...r.decisions.map((d) => `${d.action.padEnd(6)} ${d.urn}${d.action === "import" ? ` as ${d.id}` : ""}: ${d.why}`),
-    ...(r.invocation !== undefined ? [`ran: pulumi ${r.invocation.join(" ")}`] : []),
+    ...(r.steps !== undefined ? [`ran: ${r.steps.join(", then ")}`] : []),
     ...(r.preview !== undefined ? [`preview: ${formatChanges(r.preview) || "no changes"}`] : []),
     `recover ${r.stack}: ${r.message}`,
   ].join("\n");
@@ -100,7 +101,8 @@ export async function recoverCommand(
     }
     if (removable) await stack.cancel();
     // 2. The pending operations, checked against the cluster.
-    const ops = pendingOperations(await stack.exportState());
+    const exported = await stack.exportState();
+    const ops = pendingOperations(exported);
     const lookups = new Map<string, Lookup>();
     const creates = ops.filter((o) => o.operation === "creating").map((o) => [o, objectRef(o)] as const);
     const toLook = creates.filter(([, ref]) => !("reason" in ref));
@@ -111,12 +113,16 @@ export async function recoverCommand(
     const decisions = decide(ops, lookups);
     const refused = decisions.filter((d) => d.action === "refuse");
     if (refused.length > 0) {
-      return out({ stack: name, locks, decisions, ok: false, message: `${refused.length} pending create(s) cannot be checked; nothing was changed. Decide each yourself: pulumi refresh --stack ${name} --import-pending-creates URN ID (it exists) or --clear-pending-creates (it does not)` });
+      return out({ stack: name, locks, decisions, ok: false, message: `${refused.length} pending create(s) cannot be checked; the state was left as it is. Decide each yourself: pulumi state edit, or pulumi stack export / import (give an object that exists its ID, drop one that does not)` });
     }
-    // 3. One refresh imports the present objects and clears the rest.
+    // 3. The edited checkpoint goes back; a refresh reads the imported objects.
     const needed = decisions.some((d) => d.action === "import" || d.action === "clear");
-    const invocation = needed ? recoveryArgs(name, decisions) : undefined;
-    if (invocation !== undefined) await stack.cli(invocation);
+    let steps: string[] | undefined;
+    if (needed) {
+      await stack.importState(recoveredState(exported, decisions));
+      await stack.refresh({ expectNoChanges: false });
+      steps = [`pulumi stack import --stack ${name} (${decisions.filter((d) => d.action === "import").length} imported, ${decisions.filter((d) => d.action === "clear").length} cleared)`, `pulumi refresh --stack ${name} --yes --skip-preview`];
+    }
     // 4. What the next up will do.
     const preview = await stack.preview({ expectNoChanges: false });
     const imported = decisions.filter((d) => d.action === "import").length;
@@ -125,7 +131,7 @@ export async function recoverCommand(
       ops.length === 0 && verdicts.length === 0
         ? "nothing to recover: no lock, no pending operations"
         : `recovered: ${locks.filter((l) => l.removed).length} lock(s) removed, ${imported} pending create(s) imported, ${cleared} cleared; next: npm run -s platform -- up --stack ${name}`;
-    return out({ stack: name, locks, decisions, ...(invocation !== undefined ? { invocation } : {}), preview, ok: true, message });
+    return out({ stack: name, locks, decisions, ...(steps !== undefined ? { steps } : {}), preview, ok: true, message });
   } catch (err) {
     if (err instanceof ConfigError || err instanceof StackFileError) return { code: 1, results: [], text: err.message, stream: "stderr", ...(notes.length > 0 ? { notes } : {}) };
     return { code: 1, results: [], text: `recover ${name}: ${err instanceof Error ? err.message : String(err)}`, stream: "stderr", ...(notes.length > 0 ? { notes } : {}) };

@@ -1,5 +1,5 @@
 /** The real Workspace: the Pulumi Automation API over this repository's program. */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -65,14 +65,7 @@ export function localWorkspace(root: string): Workspace {
         locks: async () => fileBackendLocks(backend.url, project, name),
         exportState: async () => stack.exportStack(),
         cancel: async () => stack.cancel(),
-        cli: (args) =>
-          new Promise<void>((resolve, reject) => {
-            const child = spawn("pulumi", [...args], { cwd: root, env: { ...process.env, ...envVars }, stdio: ["ignore", "pipe", "pipe"] });
-            child.stdout.on("data", (d: Buffer) => out(d.toString()));
-            child.stderr.on("data", (d: Buffer) => out(d.toString()));
-            child.on("error", reject);
-            child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`pulumi ${args[0]} exited with ${code} (see the stack's log)`))));
-          }),
+        importState: async (state) => stack.importStack(state as Parameters<typeof stack.importStack>[0]),
       };
     },
   };

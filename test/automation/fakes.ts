@@ -19,7 +19,7 @@ export function fakeStack(over: Partial<StackOperations> = {}): StackOperations 
     locks: async () => [] as LockInfo[],
     exportState: async () => ({ version: 3, deployment: { resources: [] } }),
     cancel: async () => undefined,
-    cli: async () => undefined,
+    importState: async () => undefined,
     ...over,
   };
 }

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { decide, formatAge, lockVerdict, objectRef, parseLockMessage, pendingOperations, providerId, recoveryArgs } from "../../automation/pending";
+import { decide, formatAge, lockVerdict, objectRef, parseLockMessage, pendingOperations, providerId, recoveredState } from "../../automation/pending";
 
 const STATE = JSON.parse(readFileSync(join(__dirname, "..", "fixtures", "state", "pending-creates.json"), "utf8")) as unknown;
 
@@ -43,15 +43,16 @@ describe("objectRef and providerId", () => {
   });
 });
 
-describe("decide and recoveryArgs", () => {
+describe("decide and recoveredState", () => {
   const ops = pendingOperations(STATE);
+  const lookups = new Map([
+    [ops[0]!.urn, { exists: true as const, namespace: "cnpg-system" }],
+    [ops[1]!.urn, { exists: true as const }],
+    [ops[2]!.urn, { exists: false as const }],
+    [ops[3]!.urn, { exists: false as const }],
+  ]);
+
   it("imports what exists, clears what does not or lives only in the state, leaves other operations", () => {
-    const lookups = new Map([
-      [ops[0]!.urn, { exists: true as const, namespace: "cnpg-system" }],
-      [ops[1]!.urn, { exists: true as const }],
-      [ops[2]!.urn, { exists: false as const }],
-      [ops[3]!.urn, { exists: false as const }],
-    ]);
     const updating = { ...ops[3]!, urn: "urn:x", operation: "updating" };
     const d = decide([...ops, updating], lookups);
     expect(d.map((x) => [x.action, "id" in x ? x.id : undefined])).toEqual([
@@ -62,16 +63,28 @@ describe("decide and recoveryArgs", () => {
       ["clear", undefined],
       ["leave", undefined],
     ]);
-    expect(recoveryArgs("prod", d)).toEqual([
-      "refresh", "--stack", "prod", "--yes", "--skip-preview", "--non-interactive",
-      "--import-pending-creates", ops[0]!.urn, "--import-pending-creates", "cnpg-system/cnpg-webhook-service",
-      "--import-pending-creates", ops[1]!.urn, "--import-pending-creates", "clusters.postgresql.cnpg.io",
-      "--clear-pending-creates",
-    ]);
   });
 
-  it("no --clear-pending-creates when every pending create is imported", () => {
-    expect(recoveryArgs("s", [{ urn: "u", action: "import", id: "i", why: "" }])).toEqual(["refresh", "--stack", "s", "--yes", "--skip-preview", "--non-interactive", "--import-pending-creates", "u", "--import-pending-creates", "i"]);
+  it("the checkpoint for stack import: imports appended with their ID (inputs as outputs until the refresh), creates dropped, the rest untouched", () => {
+    type Doc = { version: number; deployment: { manifest: unknown; resources: { urn: string; id?: string; outputs?: unknown; inputs?: unknown }[]; pending_operations: { resource: { urn: string }; type: string }[] } };
+    const extra = { resource: { urn: "urn:x", type: "kubernetes:core/v1:ConfigMap", custom: true, inputs: {} }, type: "updating" };
+    const input = structuredClone(STATE) as Doc;
+    input.deployment.pending_operations.push(extra);
+    const decisions = decide(pendingOperations(input), lookups);
+    const out = recoveredState(input, decisions) as Doc;
+    const before = (STATE as Doc).deployment;
+    expect(out.version).toBe(3);
+    expect(out.deployment.manifest).toEqual(before.manifest);
+    expect(out.deployment.resources.slice(0, before.resources.length)).toEqual(before.resources);
+    expect(out.deployment.resources.slice(before.resources.length).map((r) => [r.urn, r.id])).toEqual([
+      [ops[0]!.urn, "cnpg-system/cnpg-webhook-service"],
+      [ops[1]!.urn, "clusters.postgresql.cnpg.io"],
+    ]);
+    const imported = out.deployment.resources.at(-1)!;
+    expect(imported.outputs).toEqual(imported.inputs);
+    expect(out.deployment.pending_operations).toEqual([extra]);
+    // The input is not modified.
+    expect(input.deployment.pending_operations).toHaveLength(6);
   });
 
   it("an object not looked up is refused, never guessed", () => {
@@ -85,6 +98,10 @@ describe("locks", () => {
       "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n  file:///state/.pulumi/locks/organization/agent-platform/prod/8c1f.json: created by runner@gh-runner-12 (pid 285) at 2026-12-04T11:47:30Z";
     expect(parseLockMessage(message)).toEqual([{ path: "file:///state/.pulumi/locks/organization/agent-platform/prod/8c1f.json", username: "runner", hostname: "gh-runner-12", pid: 285, timestamp: "2026-12-04T11:47:30Z" }]);
     expect(parseLockMessage("error: something else")).toEqual([]);
+    // Pulumi CLI 3.274.1, file backend, after a SIGKILLed up (docs/many-clusters.md).
+    const real =
+      "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n  file:///tmp/state/.pulumi/locks/organization/agent-platform/prod/257e57e7-74ca-4c38-96f0-6c53e86f3151.json?no_tmp_dir=true: created by root@vm (pid 29879) at 2026-12-07T23:09:46Z";
+    expect(parseLockMessage(real)).toEqual([{ path: "file:///tmp/state/.pulumi/locks/organization/agent-platform/prod/257e57e7-74ca-4c38-96f0-6c53e86f3151.json?no_tmp_dir=true", username: "root", hostname: "vm", pid: 29879, timestamp: "2026-12-07T23:09:46Z" }]);
   });
 
   it.each([

@@ -1,9 +1,9 @@
 /**
  * `platform recover`, driven through a fake Workspace and a fake cluster lookup: the state is the
  * engine's checkpoint format (test/fixtures/state/pending-creates.json: what a SIGKILLed prod `up`
- * leaves). Proof limits: that the engine accepts the invocation is shown by the real-API tier
- * (test/cluster/recover.cluster.test.ts) only as far as the lookups and the arguments go; the
- * refresh itself needs the real Pulumi CLI.
+ * leaves). Proof limits: the engine is a fake; the real-API tier (test/cluster/recover.cluster.test.ts)
+ * does the lookups against a kube-apiserver, and docs/many-clusters.md records a run of the same
+ * export-edit-import-refresh with the real Pulumi CLI.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -27,14 +27,15 @@ const key = (r: ObjectRef) => `${r.kind} ${r.namespace !== undefined ? `${r.name
 
 function setup(opts: { state?: unknown; locks?: Awaited<ReturnType<StackOperations["locks"]>>; alive?: boolean } = {}) {
   const calls: string[] = [];
-  const cli: (readonly string[])[] = [];
+  const imported: unknown[] = [];
   const looked: string[] = [];
   const ws = fakeWorkspace(() =>
     fakeStack({
       locks: async () => opts.locks ?? [],
       cancel: async () => void calls.push("cancel"),
       exportState: async () => (calls.push("export"), opts.state ?? STATE),
-      cli: async (args) => void (calls.push("cli"), cli.push(args)),
+      importState: async (state) => void (calls.push("import"), imported.push(state)),
+      refresh: async () => (calls.push("refresh"), { same: 62 }),
       preview: async () => (calls.push("preview"), { same: 62 }),
     }),
   );
@@ -47,27 +48,30 @@ function setup(opts: { state?: unknown; locks?: Awaited<ReturnType<StackOperatio
       },
     },
   });
-  return { ws, deps, calls, cli, looked };
+  return { ws, deps, calls, imported, looked };
 }
 
 describe("platform recover", () => {
-  it("imports the pending creates the cluster has (by the provider's ID), clears the rest, in one refresh; then previews", async () => {
+  it("imports the pending creates the cluster has (by the provider's ID), clears the rest (stack import of the edited checkpoint, then refresh); then previews", async () => {
     const s = setup();
     const out = await run(["recover", "--stack", "prod"], s.ws, VARS, ROOT, s.deps);
     expect(out.code).toBe(0);
-    expect(s.calls).toEqual(["export", "connect prod prod", "cli", "preview"]);
+    expect(s.calls).toEqual(["export", "connect prod prod", "import", "refresh", "preview"]);
     expect(s.looked).toEqual(["Service cnpg-system/cnpg-webhook-service", "CustomResourceDefinition clusters.postgresql.cnpg.io", "CustomResourceDefinition sandboxes.agents.x-k8s.io", "ConfigMap openshell/openshell-gateway-config"]);
-    expect(s.cli).toEqual([
-      [
-        "refresh", "--stack", "prod", "--yes", "--skip-preview", "--non-interactive",
-        "--import-pending-creates", URNS[0], "--import-pending-creates", "cnpg-system/cnpg-webhook-service",
-        "--import-pending-creates", URNS[1], "--import-pending-creates", "clusters.postgresql.cnpg.io",
-        "--import-pending-creates", URNS[2], "--import-pending-creates", "sandboxes.agents.x-k8s.io",
-        "--clear-pending-creates",
-      ],
+    // Exactly the checkpoint the engine gets back: the fixture's resources, then the three live objects with the provider's IDs; no pending operation.
+    type Doc = { version: number; deployment: { resources: { urn: string; id?: string }[]; pending_operations: unknown[] } };
+    const fixture = STATE as unknown as Doc;
+    const sent = s.imported[0] as Doc;
+    expect(s.imported).toHaveLength(1);
+    expect(sent.deployment.resources.slice(0, fixture.deployment.resources.length)).toEqual(fixture.deployment.resources);
+    expect(sent.deployment.resources.slice(fixture.deployment.resources.length).map((r) => [r.urn, r.id])).toEqual([
+      [URNS[0], "cnpg-system/cnpg-webhook-service"],
+      [URNS[1], "clusters.postgresql.cnpg.io"],
+      [URNS[2], "sandboxes.agents.x-k8s.io"],
     ]);
+    expect(sent.deployment.pending_operations).toEqual([]);
     expect(out.text.split("\n").slice(-3)).toEqual([
-      expect.stringMatching(/^ran: pulumi refresh --stack prod --yes --skip-preview --non-interactive --import-pending-creates /),
+      "ran: pulumi stack import --stack prod (3 imported, 2 cleared), then pulumi refresh --stack prod --yes --skip-preview",
       "preview: =62",
       "recover prod: recovered: 0 lock(s) removed, 3 pending create(s) imported, 2 cleared; next: npm run -s platform -- up --stack prod",
     ]);
@@ -75,7 +79,7 @@ describe("platform recover", () => {
     expect(out.text).toContain(`clear  ${URNS[4]}: tls:index/privateKey:PrivateKey makes nothing outside the state; the next up creates it`);
   });
 
-  it("--json: the decisions, the invocation and the preview as one document", async () => {
+  it("--json: the decisions, the steps and the preview as one document", async () => {
     const s = setup();
     const doc = JSON.parse((await run(["recover", "--stack", "prod", "--json"], s.ws, VARS, ROOT, s.deps)).text);
     expect(doc.decisions.map((d: { action: string; id?: string }) => [d.action, d.id])).toEqual([
@@ -86,7 +90,7 @@ describe("platform recover", () => {
       ["clear", undefined],
     ]);
     expect(doc).toMatchObject({ stack: "prod", ok: true, preview: { same: 62 }, locks: [] });
-    expect(doc.invocation).toEqual(s.cli[0]);
+    expect(doc.steps).toEqual(["pulumi stack import --stack prod (3 imported, 2 cleared)", "pulumi refresh --stack prod --yes --skip-preview"]);
   });
 
   it("a lock held from another host: says whose and how old, and leaves it (and the state) alone without --cancel", async () => {
@@ -127,6 +131,7 @@ describe("platform recover", () => {
     expect(out.code).toBe(1);
     expect(s.calls).toEqual(["export"]);
     expect(out.text).toContain("refuse urn:pulumi:prod::agent-platform::kubernetes:helm.sh/v4:Chart::gpu-operator: cannot check it: kubernetes:helm.sh/v4:Chart is not a Kubernetes object");
+    expect(s.imported).toEqual([]);
   });
 
   it("nothing to recover: no refresh, just the preview", async () => {

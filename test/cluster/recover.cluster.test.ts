@@ -1,19 +1,19 @@
 /**
  * `platform recover` against a real kube-apiserver (#24): what a SIGKILLed prod `up` leaves — a lock
- * file in a file:// backend whose holder is gone, and a checkpoint (the file backend's own layout,
- * `.pulumi/stacks/<project>/<stack>.json`, the engine's format) holding pending creates of the CNPG
+ * file in a file:// backend whose holder is gone, and a checkpoint (the file backend's own layout and
+ * format: `.pulumi/stacks/<project>/<stack>.json` holding `{version, checkpoint: {stack, latest}}`,
+ * `latest` being what `pulumi stack export` prints as `deployment`) holding pending creates of the CNPG
  * webhook Service, the CNPG `clusters` CRD and the agent-sandbox `sandboxes` CRD, which the cluster
  * already has, plus a ConfigMap it does not and a tls key. The lookups are the real ones
  * (automation/deps.ts clusterLookup over verify/cluster.ts), against the real CRDs from upstream.
  *
- * Proof limits: there is no Pulumi CLI here, so the workspace is injected: its `cli` records the
- * exact invocation and applies it to the checkpoint the way the engine's refresh does
- * (pkg/cmd/pulumi/operations/refresh.go: a pending create named by --import-pending-creates
- * becomes an import of that ID; --clear-pending-creates drops the other creates); the read of each
- * imported object that follows in the real engine is shown here by reading each ID back from the API server.
+ * Proof limits: the workspace is injected (its export and import read and write the checkpoint file
+ * as `pulumi stack export/import` do); the refresh that follows in the real engine reads each imported
+ * object by its ID, shown here by reading each ID back from the API server. docs/many-clusters.md
+ * records the same recovery with the real Pulumi CLI.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -40,26 +40,17 @@ beforeAll(async () => {
 });
 afterAll(async () => cp?.stop());
 
-type Checkpoint = { version: number; deployment: { resources: { urn: string; id?: string; type: string }[]; pending_operations?: { resource: { urn: string; id?: string }; type: string }[] } };
-
-/** The engine's handling of `refresh --import-pending-creates U I … --clear-pending-creates` on the checkpoint (see the header). */
-function applyPendingFlags(state: Checkpoint, args: readonly string[]): Checkpoint {
-  const values = args.flatMap((a, i) => (a === "--import-pending-creates" ? [args[i + 1]!] : []));
-  const ids = new Map<string, string>();
-  for (let i = 0; i < values.length; i += 2) ids.set(values[i]!, values[i + 1]!);
-  const clear = args.includes("--clear-pending-creates");
-  const ops = state.deployment.pending_operations ?? [];
-  const imported = ops.filter((o) => o.type === "creating" && ids.has(o.resource.urn)).map((o) => ({ ...o.resource, id: ids.get(o.resource.urn)! }));
-  const left = ops.filter((o) => !(o.type === "creating" && (ids.has(o.resource.urn) || clear)));
-  return { ...state, deployment: { ...state.deployment, resources: [...state.deployment.resources, ...(imported as Checkpoint["deployment"]["resources"])], pending_operations: left } };
-}
+type Deployment = { resources: { urn: string; id?: string; type: string }[]; pending_operations?: { resource: { urn: string; id?: string }; type: string }[] };
+type Exported = { version: number; deployment: Deployment };
+type FileCheckpoint = { version: number; checkpoint: { stack: string; latest: Deployment } };
 
 /** A file:// backend holding the prod stack's checkpoint and the lock of a process that is gone. */
 function backend(): { url: string; checkpoint: string; lockDir: string } {
   const dir = mkdtempSync(join(tmpdir(), "file-backend-"));
   const checkpoint = join(dir, ".pulumi", "stacks", "agent-platform", "prod.json");
   mkdirSync(join(checkpoint, ".."), { recursive: true });
-  cpSync(FIXTURE, checkpoint);
+  const fixture = JSON.parse(readFileSync(FIXTURE, "utf8")) as Exported;
+  writeFileSync(checkpoint, JSON.stringify({ version: 3, checkpoint: { stack: "organization/agent-platform/prod", latest: fixture.deployment } } satisfies FileCheckpoint));
   const lockDir = join(dir, ".pulumi", "locks", "organization", "agent-platform", "prod");
   mkdirSync(lockDir, { recursive: true });
   // A PID that is provably gone: a child that has exited.
@@ -68,19 +59,21 @@ function backend(): { url: string; checkpoint: string; lockDir: string } {
   return { url: pathToFileURL(dir).href, checkpoint, lockDir };
 }
 
-function workspace(b: ReturnType<typeof backend>, invocations: (readonly string[])[]) {
-  const read = () => JSON.parse(readFileSync(b.checkpoint, "utf8")) as Checkpoint;
+function workspace(b: ReturnType<typeof backend>, imports: Exported[]) {
+  const file = () => JSON.parse(readFileSync(b.checkpoint, "utf8")) as FileCheckpoint;
+  const exported = (): Exported => ({ version: 3, deployment: file().checkpoint.latest });
   const stack: StackOperations = fakeStack({
     locks: async () => fileBackendLocks(b.url, "agent-platform", "prod"),
     cancel: async () => {
       for (const f of readdirSync(b.lockDir)) rmSync(join(b.lockDir, f));
     },
-    exportState: async () => read(),
-    cli: async (args) => {
-      invocations.push(args);
-      writeFileSync(b.checkpoint, JSON.stringify(applyPendingFlags(read(), args), null, 2));
+    exportState: async () => exported(),
+    importState: async (state) => {
+      imports.push(state as Exported);
+      writeFileSync(b.checkpoint, JSON.stringify({ ...file(), checkpoint: { ...file().checkpoint, latest: (state as Exported).deployment } }));
     },
-    preview: async () => ({ same: read().deployment.resources.length, create: 59 }),
+    refresh: async () => ({ same: exported().deployment.resources.length }),
+    preview: async () => ({ same: exported().deployment.resources.length, create: 59 }),
     up: async () => ({ same: 62 }),
   });
   return fakeWorkspace(() => stack);
@@ -97,8 +90,8 @@ describe("recover on a real API server", () => {
 
   it("up stops at the lock and names recover; recover removes the dead holder's lock, imports what the cluster has, clears the rest", async () => {
     const b = backend();
-    const invocations: (readonly string[])[] = [];
-    const ws = workspace(b, invocations);
+    const imports: Exported[] = [];
+    const ws = workspace(b, imports);
     const vars = { PULUMI_BACKEND_URL: b.url, PULUMI_CONFIG_PASSPHRASE: "test" };
 
     const blocked = await run(["up", "--stack", "prod"], ws, vars, ROOT, deps());
@@ -107,11 +100,9 @@ describe("recover on a real API server", () => {
 
     const out = await run(["recover", "--stack", "prod", "--json"], ws, vars, ROOT, deps());
     expect(out.code).toBe(0);
-    const report = JSON.parse(out.text) as { locks: { removed: boolean }[]; decisions: { urn: string; action: string; id?: string }[]; invocation: string[] };
+    const report = JSON.parse(out.text) as { locks: { removed: boolean }[]; decisions: { urn: string; action: string; id?: string }[]; steps: string[] };
     expect(report.locks.map((l) => l.removed)).toEqual([true]);
     expect(readdirSync(b.lockDir)).toEqual([]);
-    const fixture = JSON.parse(readFileSync(FIXTURE, "utf8")) as Checkpoint;
-    const urns = fixture.deployment.pending_operations!.map((o) => o.resource.urn);
     expect(report.decisions.map((d) => [d.action, d.id])).toEqual([
       ["import", "cnpg-system/cnpg-webhook-service"],
       ["import", "clusters.postgresql.cnpg.io"],
@@ -119,20 +110,14 @@ describe("recover on a real API server", () => {
       ["clear", undefined],
       ["clear", undefined],
     ]);
-    expect(invocations).toEqual([
-      [
-        "refresh", "--stack", "prod", "--yes", "--skip-preview", "--non-interactive",
-        "--import-pending-creates", urns[0], "--import-pending-creates", "cnpg-system/cnpg-webhook-service",
-        "--import-pending-creates", urns[1], "--import-pending-creates", "clusters.postgresql.cnpg.io",
-        "--import-pending-creates", urns[2], "--import-pending-creates", "sandboxes.agents.x-k8s.io",
-        "--clear-pending-creates",
-      ],
-    ]);
+    expect(report.steps).toEqual(["pulumi stack import --stack prod (3 imported, 2 cleared)", "pulumi refresh --stack prod --yes --skip-preview"]);
+    expect(imports).toHaveLength(1);
 
     // Each imported ID names a live object: namespace/name, or name when cluster-scoped.
-    const after = JSON.parse(readFileSync(b.checkpoint, "utf8")) as Checkpoint;
-    expect(after.deployment.pending_operations).toEqual([]);
-    const imported = after.deployment.resources.filter((r) => r.id !== undefined && r.type.startsWith("kubernetes:"));
+    const after = (JSON.parse(readFileSync(b.checkpoint, "utf8")) as FileCheckpoint).checkpoint.latest;
+    expect(after.pending_operations).toEqual([]);
+    const imported = after.resources.filter((r) => r.id !== undefined && r.type.startsWith("kubernetes:"));
+    expect(imported.map((r) => r.id)).toEqual(["cnpg-system/cnpg-webhook-service", "clusters.postgresql.cnpg.io", "sandboxes.agents.x-k8s.io"]);
     for (const r of imported) {
       const [ns, name] = r.id!.includes("/") ? r.id!.split("/") : [undefined, r.id!];
       const apiVersion = r.type.includes("apiextensions") ? "apiextensions.k8s.io/v1" : "v1";
@@ -152,12 +137,13 @@ describe("recover on a real API server", () => {
     const b = backend();
     const lock = readdirSync(b.lockDir)[0]!;
     writeFileSync(join(b.lockDir, lock), JSON.stringify({ pid: process.pid, username: "runner", hostname: hostname(), timestamp: new Date().toISOString() }));
-    const invocations: (readonly string[])[] = [];
-    const out = await run(["recover", "--stack", "prod"], workspace(b, invocations), { PULUMI_BACKEND_URL: b.url, PULUMI_CONFIG_PASSPHRASE: "test" }, ROOT, deps());
+    const imports: Exported[] = [];
+    const before = readFileSync(b.checkpoint, "utf8");
+    const out = await run(["recover", "--stack", "prod"], workspace(b, imports), { PULUMI_BACKEND_URL: b.url, PULUMI_CONFIG_PASSPHRASE: "test" }, ROOT, deps());
     expect(out.code).toBe(1);
     expect(out.text).toContain("its process is still running");
     expect(readdirSync(b.lockDir)).toEqual([lock]);
-    expect(invocations).toEqual([]);
-    expect(readFileSync(b.checkpoint, "utf8")).toBe(readFileSync(FIXTURE, "utf8"));
+    expect(imports).toEqual([]);
+    expect(readFileSync(b.checkpoint, "utf8")).toBe(before);
   });
 });
