@@ -100,6 +100,8 @@ export async function recoverCommand(
       return out({ stack: name, locks, decisions: [], ok: false, message: `left the lock in place: if that run is over (a killed CI job), run again with --cancel: npm run -s platform -- recover --stack ${name} --cancel` });
     }
     if (removable) await stack.cancel();
+    // A backend whose locks are not readable here (s3, gs, azblob): --cancel removes whatever there is.
+    else if (cancel) await stack.cancel().catch(() => undefined);
     // 2. The pending operations, checked against the cluster.
     const exported = await stack.exportState();
     const ops = pendingOperations(exported);

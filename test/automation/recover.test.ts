@@ -134,6 +134,12 @@ describe("platform recover", () => {
     expect(s.imported).toEqual([]);
   });
 
+  it("--cancel where no lock is readable (s3, gs, azblob backends): pulumi cancel is still called", async () => {
+    const s = setup();
+    await run(["recover", "--stack", "prod", "--cancel"], s.ws, VARS, ROOT, s.deps);
+    expect(s.calls[0]).toBe("cancel");
+  });
+
   it("nothing to recover: no refresh, just the preview", async () => {
     const s = setup({ state: { version: 3, deployment: { resources: [] } } });
     const out = await run(["recover", "--stack", "prod"], s.ws, VARS, ROOT, s.deps);
