@@ -46,8 +46,9 @@ export function runExample(stack: string): Promise<Evaluation> {
 export { buildConfigMap };
 
 /** Evaluates a small program that builds components directly (the way awsx tests `new FargateService(...)`). */
-export function runComponents(build: () => void | Promise<void>): Promise<Evaluation> {
+export function runComponents(build: () => void | Promise<void>, preview = false): Promise<Evaluation> {
   return evaluate({
+    preview,
     stack: { ...buildConfigMap({ tier: "dev", kubernetesVersion: "1.34" }), stack: "unit" },
     program: async () => {
       await build();
