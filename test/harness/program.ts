@@ -27,8 +27,8 @@ let program: Promise<Program> | undefined;
 const loadProgram = (): Promise<Program> => (program ??= import("../../index").then((m) => m.default as Program));
 
 /** Runs index.ts; agent-sandbox assets the configuration does not pin are expected to be the served fixtures. */
-export async function runProgram(stack: string, config: StackConfigMap, fetches: Readonly<Record<string, string>> = SERVED): Promise<Evaluation> {
-  return evaluate({ stack: { ...withFixtureDigests(config), stack }, fetches, program: await loadProgram() });
+export async function runProgram(stack: string, config: StackConfigMap, fetches: Readonly<Record<string, string>> = SERVED, preview = false): Promise<Evaluation> {
+  return evaluate({ stack: { ...withFixtureDigests(config), stack }, fetches, program: await loadProgram(), preview });
 }
 
 const examples = new Map<string, Promise<Evaluation>>();
