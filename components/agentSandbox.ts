@@ -36,6 +36,13 @@ export interface AgentSandboxMigrationArgs {
   readonly prepare: pulumi.ResourceHookFunction;
   /** After the CRDs and controller: delete the leftover webhook Secret. */
   readonly finish: pulumi.ResourceHookFunction;
+  /**
+   * Preview only: the CRDs `prepare` still has to change (empty under up). Their
+   * `spec.conversion` is sent as a computed value, so the provider shows the change from
+   * its inputs instead of a server-side dry run the API server would refuse until the
+   * migration ran (it runs first under up, where this is empty and the inputs are exact).
+   */
+  readonly awaitingMigration?: () => Promise<ReadonlySet<string>>;
 }
 
 /** Names of the ConfigMaps that record the migration in agent-sandbox-system. */
@@ -45,6 +52,18 @@ export const MIGRATION_CONFIGMAPS = { prepare: "agent-platform-migration-v1", fi
 function hasConversionWebhook(crd: Record<string, unknown>): boolean {
   const conversion = (crd["spec"] as Record<string, unknown> | undefined)?.["conversion"] as Record<string, unknown> | undefined;
   return conversion?.["strategy"] === "Webhook";
+}
+
+/**
+ * The CRD's inputs while a migration may be pending: `spec.conversion` becomes unknown when the
+ * CRD awaits the migration, and stays as the manifest has it otherwise (a manifest without one
+ * sends none: an Output of undefined is not serialized).
+ */
+function withConversionPending(crd: Record<string, unknown>, awaiting: Promise<ReadonlySet<string>>): Record<string, unknown> {
+  const name = (crd["metadata"] as { name: string }).name;
+  const spec = crd["spec"] as Record<string, unknown>;
+  const conversion = pulumi.output(awaiting.then((set) => (set.has(name) ? (pulumi.unknown as unknown as Record<string, unknown>) : spec["conversion"])));
+  return { ...crd, spec: { ...spec, conversion } };
 }
 
 export class AgentSandbox extends pulumi.ComponentResource {
@@ -72,11 +91,12 @@ export class AgentSandbox extends pulumi.ComponentResource {
       m === undefined
         ? undefined
         : marker("migration", MIGRATION_CONFIGMAPS.prepare, new pulumi.ResourceHook(`${name}-migration-prepare`, m.prepare, { onDryRun: true }), args.dependsOn);
+    const awaiting = m?.awaitingMigration?.();
     this.crds = args.parts.crds.map(
       (crd) =>
         new k8s.apiextensions.v1.CustomResourceDefinition(
           `${name}-crd-${crd.metadata.name}`,
-          crd as unknown as k8s.apiextensions.v1.CustomResourceDefinitionArgs,
+          (awaiting === undefined ? crd : withConversionPending(crd as unknown as Record<string, unknown>, awaiting)) as unknown as k8s.apiextensions.v1.CustomResourceDefinitionArgs,
           // The controller writes the conversion webhook's caBundle; never undo it.
           {
             parent: this,

@@ -143,7 +143,7 @@ export function agentSandboxArgs(plan: Plan, parts: AgentSandboxParts, built: Bu
   const target = plan.versions.agentSandbox;
   if (!migratesTo(target)) return { parts, dependsOn, retainCrds: plan.protection.crds };
   const hooks = migrationHooks(env);
-  return { parts, dependsOn, retainCrds: plan.protection.crds, migration: { record: migrationRecord(target), prepare: hooks.prepare, finish: hooks.finish } };
+  return { parts, dependsOn, retainCrds: plan.protection.crds, migration: { record: migrationRecord(target), prepare: hooks.prepare, finish: hooks.finish, awaitingMigration: hooks.awaitingMigration } };
 }
 
 export function pkiArgs(plan: Plan, built: BuiltParts): PkiArgs {
