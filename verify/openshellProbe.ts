@@ -115,7 +115,7 @@ export interface CliCall {
   readonly step: Exclude<CliStep, "port-forward">;
   readonly args: readonly string[];
   readonly timeoutMs: number;
-  /** Output that means failure even with exit 0 (`gateway add --oidc-issuer` reports a failed login and exits 0). */
+  /** Output that means failure even with exit 0 (`gateway add` reports an unreachable gateway or a failed login and exits 0). */
   readonly failsOn?: readonly string[];
 }
 
@@ -165,7 +165,8 @@ export function cliProbePlan(plan: Plan, input: CliProbeInput): CliProbePlan {
       step: "register",
       args: ["gateway", "add", endpoint, "--local", "--name", gateway, ...oidcArgs],
       timeoutMs: short * 1000,
-      ...(o.issuer !== undefined ? { failsOn: ["Authentication failed"] } : {}),
+      // 0.0.111 stores the registration and exits 0 when its mTLS health check fails or the OIDC login does.
+      failsOn: o.issuer === undefined ? ["Gateway is not reachable"] : ["Authentication failed"],
     },
     create: {
       step: "create",

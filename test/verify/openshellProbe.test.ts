@@ -45,7 +45,7 @@ describe("cliProbePlan: the exact argument list of each step", () => {
       image: "ghcr.io/nvidia/openshell-community/sandboxes/base:8f7d0da",
       expectedOutput: "platform-verify verify-probe-a1b2c3",
       oidc: false,
-      register: { step: "register", args: ["gateway", "add", "https://127.0.0.1:41234", "--local", "--name", "openshell-dev"], timeoutMs: 60_000 },
+      register: { step: "register", args: ["gateway", "add", "https://127.0.0.1:41234", "--local", "--name", "openshell-dev"], timeoutMs: 60_000, failsOn: ["Gateway is not reachable"] },
       create: {
         step: "create",
         args: [
@@ -152,6 +152,12 @@ describe("judging a step", () => {
     expect(judgeStep(r, { ...ok, stderr: "✓ Gateway 'openshell-prod' added and set as active\n! Authentication failed: invalid_client\n" })).toBe(
       "exit 0 but: ✓ Gateway 'openshell-prod' added and set as active | ! Authentication failed: invalid_client",
     );
+  });
+
+  it("mTLS register: exit 0 with the CLI's own health check failing is a failure", () => {
+    expect(
+      judgeStep(p.register, { ...ok, stderr: "⚠ Gateway is not reachable at https://127.0.0.1:41234. Verify the gateway is running.\n✓ Gateway 'openshell-dev' added and set as active\n" }),
+    ).toBe("exit 0 but: ⚠ Gateway is not reachable at https://127.0.0.1:41234. Verify the gateway is running. | ✓ Gateway 'openshell-dev' added and set as active");
   });
 
   it("cliMessage keeps the last four lines", () => {
