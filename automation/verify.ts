@@ -1,17 +1,26 @@
 /**
- * `npm run -s platform -- verify --env <stack> [--probe] [--timeout <s>] [--json]`:
+ * `npm run -s platform -- verify --env <stack> [--probe [--openshell-cli <path>] [--probe-image <ref>]] [--timeout <s>] [--json]`:
  * checks that the cluster the stack targets holds what the plan installs and
  * that it works (verify/). It reads the plan of the stack file, the stack's
  * CA (and, with --probe, the client certificate) from the stack outputs
  * through the Automation API, and the cluster through @kubernetes/client-node.
+ * With --probe and the OpenShell CLI (on PATH or --openshell-cli) it also
+ * creates a sandbox through the gateway (verify/openshellProbe.ts); without
+ * the CLI it says so and the exit code does not change.
  * Exit codes: 0 every check passed, 1 a check failed (or the configuration
  * is wrong), 2 usage, setup or an unreachable cluster.
  */
+import { randomBytes } from "node:crypto";
+import { accessSync, constants, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { performance } from "node:perf_hooks";
 import { ConfigError } from "../config/errors";
 import { StackFileError } from "../config/stackFile";
 import type { Plan } from "../plan/plan";
 import { ClusterUnreachable, type Cluster, type KubeconfigSource } from "../verify/cluster";
 import type { CrdExpectation } from "../verify/expectations";
+import { formatCliProbe, OPENSHELL_CLI } from "../verify/openshellProbe";
+import { findOnPath, spawnRunner, type CliRunner } from "../verify/openshellRun";
 import { verifyCluster, type VerifyOptions, type VerifyReport } from "../verify/run";
 import { ENVIRONMENTS, backendFor, type Environment, type RunOutput, type Workspace } from "./orchestrate";
 
@@ -31,6 +40,14 @@ export interface VerifyDeps {
   readonly gateway?: VerifyOptions["gateway"];
   /** How --probe waits between polls (tests pass one that returns at once). */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** How --probe runs the OpenShell CLI (default: child processes). */
+  readonly cliRunner?: CliRunner;
+  /** The probe sandbox's name suffix (default 3 random bytes, hex). */
+  readonly nonce?: () => string;
+  /** Milliseconds for the step times (default performance.now). */
+  readonly clock?: () => number;
+  /** Where the CLI's throw-away directory goes (default the OS temp dir). */
+  readonly tmpRoot?: string;
 }
 
 export interface VerifyArgs {
@@ -38,6 +55,10 @@ export interface VerifyArgs {
   readonly probe: boolean;
   readonly timeoutSeconds: number;
   readonly json: boolean;
+  /** --openshell-cli: the CLI to drive instead of `openshell` on PATH. */
+  readonly openshellCli?: string;
+  /** --probe-image: the CLI probe's sandbox image instead of the stack's default sandbox image. */
+  readonly probeImage?: string;
 }
 
 class VerifyUsage extends Error {}
@@ -45,25 +66,31 @@ class VerifyUsage extends Error {}
 export function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
   let env: string | undefined;
   let timeout: string | undefined;
+  let openshellCli: string | undefined;
+  let probeImage: string | undefined;
   let probe = false;
   let json = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === "--probe") probe = true;
     else if (a === "--json") json = true;
-    else if (a === "--env" || a === "--timeout") {
+    else if (a === "--env" || a === "--timeout" || a === "--openshell-cli" || a === "--probe-image") {
       const v = argv[i + 1];
-      if (v === undefined || v.startsWith("--")) throw new VerifyUsage(`${a} needs a value`);
+      if (v === undefined || v.startsWith("--") || v === "") throw new VerifyUsage(`${a} needs a value`);
       if (a === "--env") env = v;
-      else timeout = v;
+      else if (a === "--timeout") timeout = v;
+      else if (a === "--openshell-cli") openshellCli = v;
+      else probeImage = v;
       i++;
     } else throw new VerifyUsage(`unknown argument "${a}"`);
   }
+  if (!probe && openshellCli !== undefined) throw new VerifyUsage("--openshell-cli applies with --probe");
+  if (!probe && probeImage !== undefined) throw new VerifyUsage("--probe-image applies with --probe");
   if (env === undefined) throw new VerifyUsage("--env is required");
   if (!(ENVIRONMENTS as readonly string[]).includes(env)) throw new VerifyUsage(`unknown environment "${env}"; allowed: ${ENVIRONMENTS.join(", ")}`);
   const seconds = timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(timeout);
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600) throw new VerifyUsage(`--timeout must be whole seconds from 1 to 3600, got "${timeout}"`);
-  return { env: env as Environment, probe, timeoutSeconds: seconds, json };
+  return { env: env as Environment, probe, timeoutSeconds: seconds, json, ...(openshellCli !== undefined ? { openshellCli } : {}), ...(probeImage !== undefined ? { probeImage } : {}) };
 }
 
 const text = (string: unknown): string | undefined => (typeof string === "string" && string.length > 0 ? string : undefined);
@@ -72,6 +99,7 @@ export function formatReport(env: Environment, r: VerifyReport): string {
   const head = `verify ${env}: context "${r.context}" (${r.server}), Kubernetes ${r.serverVersion}: ${r.checks} checks, ${r.findings.length === 0 ? "all passed" : `${r.findings.length} failed`}`;
   return [
     head,
+    ...(r.openshell !== undefined ? [formatCliProbe(r.openshell)] : []),
     ...r.findings.flatMap((f) => [`FAIL ${f.object}`, `  expected: ${f.expected}`, `  found:    ${f.found}`, `  see:      ${f.troubleshooting}`]),
   ].join("\n");
 }
@@ -110,6 +138,32 @@ export async function verifyEnv(
     ...(kubeconfig !== undefined ? { contents: kubeconfig } : plan.provider.kubeconfigPath !== undefined ? { path: plan.provider.kubeconfigPath } : {}),
     ...(plan.provider.context !== undefined ? { context: plan.provider.context } : {}),
   };
+  let openshell: VerifyOptions["openshell"];
+  if (a.probe) {
+    let cli: string | undefined;
+    if (a.openshellCli !== undefined) {
+      cli = resolve(a.openshellCli);
+      try {
+        accessSync(cli, constants.X_OK);
+        if (!statSync(cli).isFile()) throw new Error("not a file");
+      } catch {
+        return fail(2, `--openshell-cli ${a.openshellCli}: not an executable file`);
+      }
+    } else cli = findOnPath(OPENSHELL_CLI, vars["PATH"]);
+    openshell =
+      cli === undefined
+        ? { missing: `the OpenShell CLI (${OPENSHELL_CLI}) is not on PATH: no sandbox was created through the gateway (install it or pass --openshell-cli <path>)` }
+        : {
+            deps: {
+              cli,
+              runner: deps.cliRunner ?? spawnRunner,
+              env: vars,
+              nonce: deps.nonce ?? (() => randomBytes(3).toString("hex")),
+              clock: deps.clock ?? (() => performance.now()),
+              ...(deps.tmpRoot !== undefined ? { tmpRoot: deps.tmpRoot } : {}),
+            },
+          };
+  }
   try {
     const cluster = deps.connect(source, a.timeoutSeconds * 1000);
     const report = await verifyCluster(cluster, {
@@ -122,6 +176,8 @@ export async function verifyEnv(
       now: deps.now,
       ...(deps.gateway !== undefined ? { gateway: deps.gateway } : {}),
       ...(deps.sleep !== undefined ? { sleep: deps.sleep } : {}),
+      ...(openshell !== undefined ? { openshell } : {}),
+      ...(a.probeImage !== undefined ? { probeImage: a.probeImage } : {}),
     });
     const body = a.json ? JSON.stringify({ env: a.env, ...report }, null, 2) : formatReport(a.env, report);
     return { code: report.findings.length === 0 ? 0 : 1, results: [], text: body, stream: "stdout", report };

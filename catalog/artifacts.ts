@@ -436,7 +436,7 @@ export const IMAGES: readonly ImageEntry[] = [
       { kind: "repository-tag", chart: "openshell", repository: "supervisor.image.repository", tag: "supervisor.image.tag" },
     ],
     runtimeOnly: true,
-    why: "supervisor side-loaded into every sandbox pod (image volume or init container), started by the gateway",
+    why: "supervisor side-loaded into every sandbox pod (image volume or init container), started by the gateway; also in the sandbox `verify --probe` creates through the gateway",
   },
   {
     id: "openshell.sandboxBase",
@@ -448,7 +448,7 @@ export const IMAGES: readonly ImageEntry[] = [
     when: "always",
     bindings: [{ kind: "reference", chart: "openshell", path: "server.sandboxImage" }],
     runtimeOnly: true,
-    why: "default sandbox image for pods the gateway creates (chart default is the floating latest tag; pinned here)",
+    why: "default sandbox image for pods the gateway creates (chart default is the floating latest tag; pinned here); also the image of the sandbox `verify --probe` creates through the gateway with the OpenShell CLI (unless --probe-image)",
   },
   // CloudNativePG
   {

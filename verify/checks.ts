@@ -9,8 +9,8 @@ import { describeRef, refKey, type Expectation } from "./expectations";
 import { rowReference } from "./troubleshooting";
 
 export interface Finding {
-  /** The expectation's check, or what `--probe` does (probe: the Sandbox; mtls: the gateway handshake and /readyz). */
-  readonly check: Expectation["check"] | "probe" | "mtls";
+  /** The expectation's check, or what `--probe` does (probe: the Sandbox; mtls: the gateway handshake and /readyz; openshell: a sandbox through the gateway with the CLI). */
+  readonly check: Expectation["check"] | "probe" | "mtls" | "openshell";
   readonly object: string;
   readonly expected: string;
   readonly found: string;

@@ -9,6 +9,7 @@ import { formatImageRef } from "../registry/imageRef";
 import { COMMON_LABELS } from "../values/labels";
 import type { Finding, KubeObject } from "./checks";
 import type { ObjectRef } from "./expectations";
+import { probeSandboxImage, SANDBOX_NAME_PREFIX } from "./openshellProbe";
 import { rowReference } from "./troubleshooting";
 
 export const PROBE_NAME = "platform-verify-probe";
@@ -83,6 +84,7 @@ export function probeSummary(plan: Plan): string[] {
     `Sandbox ${p.sandboxRef.namespace}/${p.sandboxRef.name} (agents.x-k8s.io/v1beta1, image ${p.image}), deleted after it is Ready`,
     `PersistentVolumeClaim ${p.pvcRef.namespace}/${p.pvcRef.name} (${p.storageClass ?? "the default class"}, ${PROBE_WORKSPACE_SIZE}), deleted with it`,
     "port-forwards to a gateway pod: mTLS handshake on 8080, GET /readyz on 8081",
+    `with the OpenShell CLI (on PATH or --openshell-cli): sandbox ${SANDBOX_NAME_PREFIX}<6 hex> through the gateway (image ${probeSandboxImage(plan)} unless --probe-image; its main process \`sleep\`), one \`sandbox exec\`, then \`sandbox delete\``,
   ];
 }
 

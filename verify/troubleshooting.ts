@@ -16,6 +16,10 @@ export const TROUBLESHOOTING = {
   clients: "in-cluster client Secret or ConfigMap missing",
   probe: "probe Sandbox not Ready or workspace PVC not bound",
   mtls: "gateway mTLS handshake or /readyz fails",
+  openshellRegister: "OpenShell CLI cannot register or reach the gateway",
+  openshellCreate: "OpenShell sandbox not Ready through the gateway",
+  openshellExec: "command in the OpenShell sandbox fails or prints something else",
+  openshellDelete: "OpenShell sandbox delete fails",
 } as const;
 
 export type TroubleshootingRow = keyof typeof TROUBLESHOOTING;

@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import { clientBundle, registerScript } from "../../automation/bundle";
 import { planStackFile } from "../../plan/fromStackFile";
 import { TROUBLESHOOTING } from "../../verify/troubleshooting";
+import { VERIFY_USAGE } from "../../automation/usage";
+import { cliProbePlan, formatCliProbe } from "../../verify/openshellProbe";
 import { ROOT } from "../harness/stackConfig";
 
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
@@ -49,5 +51,48 @@ describe("README", () => {
     expect(text).toContain("configMapRef: { name: openshell-client }");
     expect(text).toContain("mountPath: /config/openshell/gateways/openshell-dev/mtls");
     expect(text).toContain("secret: { secretName: openshell-client, defaultMode: 0400 }");
+  });
+
+  it("Connect a client: the first sandbox keeps running (--detach and a long-lived main process) and says what the main process is", () => {
+    const text = section("## Connect a client");
+    expect(text).toContain("openshell sandbox create --name demo --detach -- sleep infinity");
+    expect(text).toContain("openshell sandbox exec -n demo -- uname -a");
+    expect(text).toContain("openshell sandbox delete demo");
+    expect(text).toContain("`MainProcessExited`");
+    // `-- claude` only with an image that has it.
+    expect(text.split("\n").filter((l) => l.startsWith("openshell sandbox create") && l.includes("-- claude"))).toEqual([]);
+    expect(text).toContain("--from <image>");
+  });
+
+  it("Verify: the CLI probe's flags, each step's exact invocation and the report line as formatCliProbe prints it", () => {
+    const text = section("## Verify");
+    for (const flag of ["--openshell-cli", "--probe-image"]) {
+      expect(VERIFY_USAGE).toContain(flag);
+      expect(text).toContain(flag);
+    }
+    const p = cliProbePlan(planStackFile(ROOT, "dev").plan, { port: 40000, nonce: "3f9a1c", timeoutSeconds: 300 });
+    const shape = (args: readonly string[]) =>
+      `openshell ${args.join(" ")}`
+        .replaceAll("https://127.0.0.1:40000", "https://127.0.0.1:<port>")
+        .replaceAll("openshell-dev", "openshell-<stack>")
+        .replaceAll(p.sandbox, "verify-probe-<6 hex>")
+        .replace(p.image, "<image>")
+        .replace("sleep 360", "sleep <timeout + 60>")
+        .replace("--timeout 60", "--timeout <s>");
+    for (const c of [p.register, p.create, p.exec, p.delete]) expect(text).toContain(`\`${shape(c.args)}`);
+    const line = formatCliProbe({
+      ran: true,
+      cli: "/usr/local/bin/openshell",
+      sandbox: p.sandbox,
+      image: p.image,
+      steps: [
+        { step: "port-forward", ms: 100, ok: true },
+        { step: "register", ms: 600, ok: true },
+        { step: "create", ms: 41_200, ok: true },
+        { step: "exec", ms: 900, ok: true },
+        { step: "delete", ms: 1_400, ok: true },
+      ],
+    });
+    expect(text).toContain(`\n${line}\n`);
   });
 });
