@@ -11,7 +11,7 @@ import { StackFileError } from "../config/stackFile";
 import type { Plan } from "../plan/plan";
 import { clientGatewayName } from "../values/clients";
 import { clientBundle, type BundleFile } from "./bundle";
-import { ENVIRONMENTS, backendFor, type Environment, type RunOutput, type Workspace } from "./orchestrate";
+import { ENVIRONMENTS, backendFor, type Environment, type RunOutput, type Workspace } from "./stacks";
 
 import { CLIENT_USAGE } from "./usage";
 

@@ -13,7 +13,7 @@ import type { Plan } from "../plan/plan";
 import { ClusterUnreachable, type Cluster, type KubeconfigSource } from "../verify/cluster";
 import type { CrdExpectation } from "../verify/expectations";
 import { verifyCluster, type VerifyOptions, type VerifyReport } from "../verify/run";
-import { ENVIRONMENTS, backendFor, type Environment, type RunOutput, type Workspace } from "./orchestrate";
+import { ENVIRONMENTS, backendFor, type Environment, type RunOutput, type Workspace } from "./stacks";
 
 import { VERIFY_USAGE } from "./usage";
 

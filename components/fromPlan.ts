@@ -15,7 +15,7 @@ import type { AgentSandboxParts } from "../manifests/agentSandbox";
 import { migratesTo, migrationRecord } from "../migration/agentSandbox";
 import { migrationHooks, type HookEnv } from "../migration/hooks";
 import { classDriver, waits } from "../plan/graph";
-import type { Plan, ResolvedChart } from "../plan/plan";
+import type { Plan, ResolvedChart } from "../plan/types";
 import { serverDnsNames, serverIpAddresses } from "../pki/certificates";
 import { egressPolicyYaml, EGRESS_CONFIGMAP, EGRESS_KEY } from "../security/egress";
 import { networkPolicies } from "../security/networkPolicies";

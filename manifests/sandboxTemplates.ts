@@ -12,7 +12,7 @@
  */
 import { OPENHANDS_AGENT_SERVER, effectiveAgentSandbox } from "../catalog/frameworks";
 import type { Config } from "../config/schema";
-import type { Plan } from "../plan/plan";
+import type { Plan } from "../plan/types";
 import { templateImageId } from "../plan/frameworks";
 import { formatImageRef } from "../registry/imageRef";
 import { COMMON_LABELS } from "../values/labels";

@@ -7,7 +7,7 @@ import { effectiveAgentSandbox } from "../catalog/frameworks";
 import type { Config } from "../config/schema";
 import { formatImageRef, parseImageRef } from "../registry/imageRef";
 import { resolveImageRef, type RegistrySettings } from "../registry/resolver";
-import type { NamespacePlan, ResolvedImage } from "./plan";
+import type { NamespacePlan, ResolvedImage } from "./types";
 
 /** Catalog-style id of a stack template's own image. */
 export const templateImageId = (template: string): string => `agentSandbox.template.${template}`;

@@ -3,7 +3,7 @@
  * and egress, then one named allow per conversation the platform needs.
  * Pure; README "What may talk to what" is the table of the same rules.
  */
-import type { Plan } from "../plan/plan";
+import type { Plan } from "../plan/types";
 import { GATEWAY_SELECTOR } from "../values/openshell";
 import { OPENHANDS_RUNTIME_PORTS, OPENHANDS_RUNTIME_SELECTOR } from "../catalog/frameworks";
 import { TEMPLATE_LABEL, resolvedTemplates } from "../manifests/sandboxTemplates";

@@ -11,8 +11,6 @@
  *   object stays in the cluster (a CRD deletion would delete every custom
  *   resource of it; a namespace deletion everything in it).
  */
-import type { NamespacePlan } from "../plan/plan";
-
 export type ProtectionOption = "protect" | "retainOnDelete";
 
 export interface ProtectedState {
@@ -50,7 +48,7 @@ export interface ProtectionPlan {
   readonly namespaces: readonly string[];
 }
 
-export function protectionPlan(enabled: boolean, ns: Pick<NamespacePlan, "gateway" | "sandbox">): ProtectionPlan {
+export function protectionPlan(enabled: boolean, ns: { readonly gateway: string; readonly sandbox: string }): ProtectionPlan {
   return {
     enabled,
     keys: enabled,

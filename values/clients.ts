@@ -4,7 +4,7 @@
  * (a name the server certificate covers: `<release>.<namespace>.svc.cluster.local`,
  * see pki/certificates.ts), and the ConfigMap in-cluster clients read. Pure.
  */
-import type { Plan } from "../plan/plan";
+import type { Plan } from "../plan/types";
 import { COMMON_LABELS } from "./labels";
 import { GATEWAY_NAME, GATEWAY_PORT } from "./openshell";
 

@@ -6,7 +6,7 @@
  */
 import { OPENHANDS_AGENT_SERVER } from "../catalog/frameworks";
 import { resolvedTemplates, sandboxTemplateObject, sandboxWarmPoolObjects } from "../manifests/sandboxTemplates";
-import type { Plan } from "../plan/plan";
+import type { Plan } from "../plan/types";
 import { NEMOCLAW_CA_KEY, NEMOCLAW_TARGET_SECRET, nemoclawBlueprintConfigMap } from "./nemoclaw";
 import { openhandsConfigMap, openhandsRuntimeQuota, openhandsRuntimeRbac, openhandsSdkRbac, openhandsServiceAccount, sessionKeyNamespaces } from "./openhands";
 

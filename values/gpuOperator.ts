@@ -6,7 +6,7 @@
  * switches, MIG, CDI and time-slicing.
  */
 import type { ImageBinding } from "../catalog/artifacts";
-import type { Plan } from "../plan/plan";
+import type { Plan } from "../plan/types";
 import { gpuComponentValues } from "./gpuComponents";
 import { chartImageValues } from "./images";
 import { mergeValues, setPath, sortKeys, type Values } from "../lib/tree";

@@ -4,7 +4,7 @@
  * CloudNativePG-recommended PodMonitor; `enablePodMonitor` is deprecated),
  * and, through chart values, the CNPG operator and the DCGM exporter.
  */
-import type { Plan } from "../plan/plan";
+import type { Plan } from "../plan/types";
 import { PART_OF } from "./labels";
 import { GATEWAY_SELECTOR } from "./openshell";
 import type { Values } from "../lib/tree";

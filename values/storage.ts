@@ -4,7 +4,7 @@
  * driver charts. Two roles are wired through the graph: the RWX class of
  * sandbox workspaces and the RWO class of Postgres.
  */
-import type { Plan } from "../plan/plan";
+import type { Plan } from "../plan/types";
 import { imageName } from "../registry/imageRef";
 import { chartImageValues } from "./images";
 import { mergeValues, sortKeys, type Values } from "../lib/tree";

@@ -4,7 +4,7 @@
  * it judges the outcome. Pure; verify/run.ts drives it through the cluster
  * layer. `npm run plan` lists the same objects.
  */
-import type { Plan } from "../plan/plan";
+import type { Plan } from "../plan/types";
 import { formatImageRef } from "../registry/imageRef";
 import { COMMON_LABELS } from "../values/labels";
 import type { Finding, KubeObject } from "./checks";
