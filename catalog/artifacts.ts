@@ -227,6 +227,9 @@ export function agentSandboxHealth(version: string): HealthEndpoints | undefined
   return { port, liveness, readiness };
 }
 
+/** The namespace agent-sandbox's release manifests install into (upstream's choice; config rules reserve it, the plan and the manifest loader check it). */
+export const AGENT_SANDBOX_NAMESPACE = "agent-sandbox-system";
+
 /**
  * How the digests below were derived (upstream publishes no checksums): each
  * asset was rebuilt from the Go module `sigs.k8s.io/agent-sandbox@<version>`

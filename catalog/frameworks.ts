@@ -5,6 +5,7 @@
  * only; each fact lives here once (README "Agent frameworks" cites the
  * sources).
  */
+// Type only (a justified climb): these rules read the typed stack settings, while config/schema.ts validates against this catalog's data.
 import type { Config } from "../config/schema";
 import { compareSemver, parseSemver } from "./versions";
 

@@ -3,11 +3,11 @@
  * Shared by validation (a perRegistry mirror must map every source registry
  * in use) and by the plan.
  */
+// Type only (a justified climb): these rules read the typed stack settings, while config/schema.ts validates against this catalog's data.
 import type { Config } from "../config/schema";
-import { gpuComponentValues } from "../values/gpuComponents";
 import { CHARTS, IMAGES, MANIFESTS, type ChartEntry, type Condition, type ImageEntry, type ManifestEntry } from "./artifacts";
 import { usesCatalogAgentServer } from "./frameworks";
-import { enabledGpuComponents, gpuComponentOf } from "./gpuComponents";
+import { enabledGpuComponents, gpuComponentOf, gpuComponentValues } from "./gpuComponents";
 
 export type Switches = Pick<Config, "agentSandbox" | "database" | "gpu" | "storage" | "openhands">;
 

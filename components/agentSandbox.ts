@@ -13,7 +13,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AGENT_SANDBOX_NAMESPACE, CA_BUNDLE_PATH, type AgentSandboxParts } from "../manifests/agentSandbox";
-import { COMMON_LABELS } from "../values/labels";
+import { COMMON_LABELS } from "../manifests/labels";
 import type { Parts } from "./parts";
 
 export const AGENT_SANDBOX_TYPE = "agent-platform:platform:AgentSandbox";

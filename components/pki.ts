@@ -18,7 +18,7 @@ import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import { jwtKid, privateKeyArgs, type KeyAlgorithm } from "../pki/certificates";
 import { GATEWAY_SECRETS } from "../values/openshell";
-import { COMMON_LABELS } from "../values/labels";
+import { COMMON_LABELS } from "../manifests/labels";
 
 export const PKI_TYPE = "agent-platform:platform:Pki";
 

@@ -15,7 +15,7 @@ import type { Config } from "../config/schema";
 import type { Plan } from "../plan/types";
 import { templateImageId } from "../plan/frameworks";
 import { formatImageRef } from "../registry/imageRef";
-import { COMMON_LABELS } from "../values/labels";
+import { COMMON_LABELS } from "./labels";
 
 export const EXTENSIONS_API_VERSION = "extensions.agents.x-k8s.io/v1beta1";
 /** The label that selects a template's pods (NetworkPolicies). */

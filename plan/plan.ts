@@ -4,8 +4,8 @@
  * uses, with no Pulumi resources. Components consume it; the inventory and
  * the tests read it.
  */
-import { AGENT_SANDBOX_NAMESPACE } from "../manifests/agentSandbox";
 import {
+  AGENT_SANDBOX_NAMESPACE,
   CHARTS,
   CLOUDNATIVEPG_PAIRS,
   RELEASES,
@@ -19,6 +19,7 @@ import {
 import { selectArtifacts } from "../catalog/selection";
 import { openhandsAppTag, openhandsRuntimeTag } from "../catalog/frameworks";
 import { frameworkNamespaces, templateImages } from "./frameworks";
+import { definedClasses } from "../config/rules";
 import type { Config } from "../config/schema";
 import type { SecretKey, SecretPresenceMap } from "../config/secrets";
 import { formatImageRef, parseImageRef, type ImageRef } from "../registry/imageRef";
@@ -32,12 +33,6 @@ import {
 import type { Plan, ResolvedChart, ResolvedImage, ResolvedManifest } from "./types";
 
 export type { ImagePull, NamespacePlan, Plan, ProviderPlan, ResolvedChart, ResolvedImage, ResolvedManifest } from "./types";
-
-/** The StorageClasses a stack defines, by name. */
-export function definedClasses(c: Pick<Config, "storage">): string[] {
-  const s = c.storage;
-  return [...(s.cephfs.mode !== "none" ? [s.cephfs.className] : []), ...(s.nfs.enabled ? [s.nfs.className] : [])];
-}
 
 export function registrySettings(c: Config): RegistrySettings {
   const r = c.registry;

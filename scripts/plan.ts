@@ -12,7 +12,7 @@ import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { parse } from "yaml";
 import type { SecretPresenceMap } from "../config/secrets";
-import { componentGraph, componentWaits, criticalPath, unwaited } from "../plan/graph";
+import { componentGraph, componentWaits, criticalPath, unwaited } from "../components/graph";
 import { planStackFile } from "../plan/fromStackFile";
 import { readProjectFile } from "../config/stackFile";
 import type { Plan } from "../plan/plan";
@@ -173,7 +173,7 @@ export function planSummary(plan: Plan, secrets: SecretPresenceMap, cluster: Clu
     components: plan.components,
     installOrder: graph.order,
     criticalPath: criticalPath(graph),
-    /** Component → the parts of others it waits for (plan/graph.ts); README "Install order and waits". */
+    /** Component → the parts of others it waits for (components/graph.ts); README "Install order and waits". */
     waits: componentWaits(plan),
     waitedForByNothing: unwaited(plan),
     versions: plan.versions,

@@ -8,7 +8,7 @@ import { GATEWAY_SELECTOR } from "../values/openshell";
 import { OPENHANDS_RUNTIME_PORTS, OPENHANDS_RUNTIME_SELECTOR } from "../catalog/frameworks";
 import { TEMPLATE_LABEL, resolvedTemplates } from "../manifests/sandboxTemplates";
 import { namespaceRoles } from "./podSecurity";
-import { COMMON_LABELS } from "../values/labels";
+import { COMMON_LABELS } from "../manifests/labels";
 
 export interface NetworkPolicyObject {
   apiVersion: "networking.k8s.io/v1";

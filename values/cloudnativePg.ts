@@ -6,7 +6,7 @@
  */
 import type { Plan } from "../plan/types";
 import { chartImageValues, resolvedImage } from "./images";
-import { PART_OF } from "./labels";
+import { PART_OF } from "../manifests/labels";
 import { mergeValues, sortKeys, type Json, type Values } from "../lib/tree";
 
 export const CLUSTER_API = "postgresql.cnpg.io/v1";

@@ -1,6 +1,6 @@
 /**
  * Every object the framework sections add, built from the plan (pure): the
- * Frameworks component registers them, and plan/graph.ts reads which
+ * Frameworks component registers them, and components/graph.ts reads which
  * namespaces they are in and whether any needs the agent-sandbox extension
  * API, so what the component waits for is computed in one place.
  */

@@ -5,7 +5,7 @@
  * and, through chart values, the CNPG operator and the DCGM exporter.
  */
 import type { Plan } from "../plan/types";
-import { PART_OF } from "./labels";
+import { PART_OF } from "../manifests/labels";
 import { GATEWAY_SELECTOR } from "./openshell";
 import type { Values } from "../lib/tree";
 

@@ -8,7 +8,7 @@ import type { Plan } from "../plan/types";
 import { imageName } from "../registry/imageRef";
 import { chartImageValues } from "./images";
 import { mergeValues, sortKeys, type Values } from "../lib/tree";
-import { COMMON_LABELS } from "./labels";
+import { COMMON_LABELS } from "../manifests/labels";
 
 export const CEPH_SECRET = "csi-cephfs-secret";
 export const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";

@@ -4,7 +4,7 @@
  * applies and the stack's CA) in, a list of expectations out; verify/checks.ts
  * compares them with what the cluster returned.
  */
-import { AGENT_SANDBOX_NAMESPACE } from "../manifests/agentSandbox";
+import { AGENT_SANDBOX_NAMESPACE } from "../catalog/artifacts";
 import type { K8sObject } from "../manifests/agentSandbox";
 import { STORAGE_VERSION, migratesTo } from "../migration/agentSandbox";
 import type { Plan } from "../plan/types";

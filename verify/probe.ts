@@ -6,7 +6,7 @@
  */
 import type { Plan } from "../plan/types";
 import { formatImageRef } from "../registry/imageRef";
-import { COMMON_LABELS } from "../values/labels";
+import { COMMON_LABELS } from "../manifests/labels";
 import type { Finding, KubeObject } from "./checks";
 import type { ObjectRef } from "./expectations";
 import { rowReference } from "./troubleshooting";
