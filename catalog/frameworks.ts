@@ -2,7 +2,7 @@
  * Facts about the agent frameworks the platform serves: which NemoClaw
  * release accepts which OpenShell, which OpenHands releases carry the
  * Kubernetes runtime, what the OpenHands agent-server preset runs. Data
- * only; each fact lives here once (README "Agent frameworks" cites the
+ * only; each fact lives here once (docs/frameworks.md "Agent frameworks" cites the
  * sources).
  */
 // Type only (a justified climb): these rules read the typed stack settings, while config/schema.ts validates against this catalog's data.

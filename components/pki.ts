@@ -9,7 +9,7 @@
  * `earlyRenewalHours` of expiry, without touching the CA. The CA, the JWT key
  * and the KEK rotate only when their generation is raised (`pki.rotation`);
  * in staging and prod they are protected, so a rotation also needs them
- * unprotected in the state first (README "Rotation").
+ * unprotected in the state first (docs/day-2.md "Rotation").
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";

@@ -284,7 +284,7 @@ const STATE_RULES: readonly Rule[] = [
       ? [
           issue(
             ["protection", "enabled"],
-            `cannot be false in the ${c.tier} tier: it protects ${PROTECTED_STATE}; to tear the stack down on purpose, unprotect it in the state instead (README "Tearing down")`,
+            `cannot be false in the ${c.tier} tier: it protects ${PROTECTED_STATE}; to tear the stack down on purpose, unprotect it in the state instead (docs/day-2.md "Tearing down")`,
           ),
         ]
       : [],

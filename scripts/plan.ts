@@ -121,7 +121,7 @@ export async function clusterPreflight(
 
 const PREFLIGHT_TIMEOUT_MS = 10_000;
 
-/** Each framework section that is on, with the objects it adds (README "Agent frameworks"). */
+/** Each framework section that is on, with the objects it adds (docs/frameworks.md "Agent frameworks"). */
 export function frameworkSections(plan: Plan): Record<string, string[]> {
   const c = plan.config;
   const n = plan.namespaces;
@@ -173,7 +173,7 @@ export function planSummary(plan: Plan, secrets: SecretPresenceMap, cluster: Clu
     components: plan.components,
     installOrder: graph.order,
     criticalPath: criticalPath(graph),
-    /** Component → the parts of others it waits for (components/graph.ts); README "Install order and waits". */
+    /** Component → the parts of others it waits for (components/graph.ts); docs/install.md "Install order and waits". */
     waits: componentWaits(plan),
     waitedForByNothing: unwaited(plan),
     versions: plan.versions,

@@ -1,7 +1,7 @@
 /**
  * NetworkPolicies for every namespace the graph owns: default-deny ingress
  * and egress, then one named allow per conversation the platform needs.
- * Pure; README "What may talk to what" is the table of the same rules.
+ * Pure; docs/install.md "What may talk to what" is the table of the same rules.
  */
 import type { Plan } from "../plan/types";
 import { GATEWAY_SELECTOR } from "../values/openshell";
