@@ -12,9 +12,6 @@
  * kubevirt mode; mig-manager only on MIG-capable GPUs; the DRA driver only
  * with gpuCluster.deployCR).
  */
-// Type only: the switches read the typed gpu settings (config/schema.ts validates against this catalog's data).
-import type { Config } from "../config/schema";
-import type { Values } from "../lib/tree";
 import type { ImageEntry } from "./artifacts";
 
 export interface GpuComponent {
@@ -83,40 +80,4 @@ export function enabledGpuComponents(values: Tree): string[] {
     const gate = c.alsoNeeds === undefined || flag(values, c.alsoNeeds.path, c.alsoNeeds.upstream);
     return on && gate && (!c.sandboxOnly || sandbox);
   }).map((c) => c.key);
-}
-
-/**
- * The GPU Operator component switches the graph sets: `enabled` for every
- * ClusterPolicy component with the key, from the stack's `gpu` settings, the
- * ones the platform does not use switched off explicitly (so an upstream
- * default can never start a component whose image is not mirrored). The same
- * tree decides which GPU images the inventory lists (catalog/selection.ts),
- * which is why it lives in the catalog beside the table it is read back with.
- */
-export function gpuComponentValues(g: Config["gpu"]): Values {
-  const sandbox = g.sandboxWorkloads;
-  return {
-    driver: { enabled: g.driver },
-    toolkit: { enabled: g.toolkit },
-    devicePlugin: { enabled: true },
-    gfd: { enabled: true },
-    dcgmExporter: { enabled: true },
-    migManager: { enabled: g.mig },
-    nfd: { enabled: g.nfd },
-    sandboxWorkloads: { enabled: sandbox },
-    // VM passthrough and vGPU operands: only with sandbox workloads.
-    vfioManager: { enabled: sandbox },
-    vgpuDeviceManager: { enabled: sandbox },
-    sandboxDevicePlugin: { enabled: sandbox },
-    kataSandboxDevicePlugin: { enabled: sandbox },
-    // Not used by the platform: off even where upstream turns them on (ccManager is on upstream).
-    ccManager: { enabled: false },
-    vgpuManager: { enabled: false },
-    dcgm: { enabled: false },
-    nodeStatusExporter: { enabled: false },
-    gds: { enabled: false },
-    gdrcopy: { enabled: false },
-    kataManager: { enabled: false },
-    gpuCluster: { deployCR: false },
-  };
 }

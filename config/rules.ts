@@ -9,11 +9,11 @@
  * read it; every other rule still reports.
  */
 import { AGENT_SANDBOX_NAMESPACE, CHARTS, DIGEST_REQUIRED_TIERS, DRIVER_NODE_OS_TAGS, IMAGES, RELEASES, expectedSha256 } from "../catalog/artifacts";
-import { selectArtifacts, selectManifests, type Switches } from "../catalog/selection";
+import { effectiveAgentSandbox, selectArtifacts, selectManifests, type Switches } from "./selection";
 import { compareSemver, kubernetesAtLeast, parseSemver } from "../catalog/versions";
 import { parseImageRef } from "../registry/imageRef";
 import { chartMapping, chartSourceHost, checkLocation } from "../registry/resolver";
-import { NEMOCLAW_RELEASES, OPENCLAW_SANDBOX_MEMORY, OPENHANDS_KUBERNETES_RUNTIME, effectiveAgentSandbox, nemoclawReleasesAccepting, openhandsHasKubernetesRuntime } from "../catalog/frameworks";
+import { NEMOCLAW_RELEASES, OPENCLAW_SANDBOX_MEMORY, OPENHANDS_KUBERNETES_RUNTIME, nemoclawReleasesAccepting, openhandsHasKubernetesRuntime } from "../catalog/frameworks";
 import { quantityAtLeast } from "../lib/quantity";
 import { formatPath, type ConfigIssue } from "./errors";
 import type { Config } from "./schema";

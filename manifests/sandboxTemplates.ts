@@ -10,7 +10,8 @@
  * `networkPolicyManagement`; the warm pool names its template in
  * `sandboxTemplateRef.name` (not `templateRef`).
  */
-import { OPENHANDS_AGENT_SERVER, effectiveAgentSandbox } from "../catalog/frameworks";
+import { OPENHANDS_AGENT_SERVER } from "../catalog/frameworks";
+import { effectiveAgentSandbox } from "../config/selection";
 import type { Config } from "../config/schema";
 import type { Plan } from "../plan/types";
 import { templateImageId } from "../plan/frameworks";

@@ -3,7 +3,7 @@
  * sections add, and the images of the stack's own SandboxTemplates resolved
  * through the registry resolver like every catalog image.
  */
-import { effectiveAgentSandbox } from "../catalog/frameworks";
+import { effectiveAgentSandbox } from "../config/selection";
 import type { Config } from "../config/schema";
 import { formatImageRef, parseImageRef } from "../registry/imageRef";
 import { resolveImageRef, type RegistrySettings } from "../registry/resolver";

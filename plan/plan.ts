@@ -16,7 +16,7 @@ import {
   type ReleaseId,
   type Versions,
 } from "../catalog/artifacts";
-import { selectArtifacts } from "../catalog/selection";
+import { selectArtifacts } from "../config/selection";
 import { openhandsAppTag, openhandsRuntimeTag } from "../catalog/frameworks";
 import { frameworkNamespaces, templateImages } from "./frameworks";
 import { definedClasses } from "../config/rules";

@@ -24,7 +24,7 @@ import type { KubeconfigSource } from "../lib/kubeconfig";
 import { preflightLines, runPreflight, type Preflight } from "../migration/preflight";
 import { rotationUnprotectCommands } from "../state/protection";
 import { probeSummary } from "../verify/probe";
-import { effectiveAgentSandbox } from "../catalog/frameworks";
+import { effectiveAgentSandbox } from "../config/selection";
 import { sessionKeyNamespaces } from "../values/openhands";
 import { NEMOCLAW_BLUEPRINT_CONFIGMAP, NEMOCLAW_CREDENTIAL_SECRET, NEMOCLAW_TARGET_SECRET, nemoclawEndpoint, nemoclawRunnerPod } from "../values/nemoclaw";
 import { UsageError, exitWith, parseOptions, runCommand, type CommandResult } from "./cli";

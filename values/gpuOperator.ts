@@ -7,7 +7,7 @@
  */
 import type { ImageBinding } from "../catalog/artifacts";
 import type { Plan } from "../plan/types";
-import { gpuComponentValues } from "../catalog/gpuComponents";
+import { gpuComponentValues } from "../config/selection";
 import { chartImageValues } from "./images";
 import { mergeValues, setPath, sortKeys, type Values } from "../lib/tree";
 

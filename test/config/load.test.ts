@@ -6,7 +6,7 @@ import { resolveConfig } from "../../config/load";
 import { NO_SECRETS, type SecretPresenceMap } from "../../config/secrets";
 import { provided } from "../harness/presence";
 import { rule } from "../../config/rules";
-import { selectArtifacts } from "../../catalog/selection";
+import { selectArtifacts } from "../../config/selection";
 
 
 function errorOf(values: Record<string, unknown>, secrets: SecretPresenceMap = NO_SECRETS, stack = "test"): string {
