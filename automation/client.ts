@@ -1,6 +1,6 @@
 /**
  * `npm run -s platform -- client --env <stack> --out <dir> [--force]`: writes
- * the client bundle (automation/bundle.ts) from the stack outputs, read
+ * the client bundle (values/clientBundle.ts) from the stack outputs, read
  * through the Automation API: the secrets are decrypted on this machine
  * only and written owner-only. Refuses a non-empty directory without --force.
  */
@@ -10,8 +10,8 @@ import { ConfigError } from "../config/errors";
 import { StackFileError } from "../config/stackFile";
 import type { Plan } from "../plan/plan";
 import { clientGatewayName } from "../values/clients";
-import { clientBundle, type BundleFile } from "./bundle";
-import { ENVIRONMENTS, backendFor, type Environment, type RunOutput, type Workspace } from "./orchestrate";
+import { clientBundle, type BundleFile } from "../values/clientBundle";
+import { ENVIRONMENTS, backendFor, type Environment, type RunOutput, type Workspace } from "./stacks";
 
 import { CLIENT_USAGE } from "./usage";
 

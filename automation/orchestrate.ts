@@ -5,16 +5,14 @@
  * The orchestration is pure over an injected Workspace, so tests drive it
  * without the Pulumi CLI; automation/workspace.ts is the real one.
  */
-import { join } from "node:path";
 import { clientCommand } from "./client";
 import { localDeps, type PlatformDeps } from "./deps";
 import { CLIENT_USAGE, VERIFY_USAGE } from "./usage";
+import { COMMANDS, ENVIRONMENTS, backendFor, type Changes, type Command, type Environment, type Result, type RunOutput, type Workspace } from "./stacks";
 import { DEFAULT_TIMEOUT_SECONDS, verifyCommand, verifyEnv } from "./verify";
 
-export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
-export type Environment = (typeof ENVIRONMENTS)[number];
-export const COMMANDS = ["preview", "up", "destroy", "refresh"] as const;
-export type Command = (typeof COMMANDS)[number];
+// Moved to stacks.ts (so client.ts and verify.ts need not import this file); re-exported for existing importers.
+export { COMMANDS, ENVIRONMENTS, backendFor, type Changes, type Command, type Environment, type Result, type RunOutput, type StackOperations, type Workspace } from "./stacks";
 
 export const USAGE = [
   "usage: npm run -s platform -- <preview|up|destroy|refresh> --env <dev|staging|prod|all> [--json] [--expect-no-changes] [--verify]",
@@ -66,67 +64,7 @@ export function parseArgs(argv: readonly string[]): Args {
   return { command: command as Command, envs: env === "all" ? ENVIRONMENTS : [env as Environment], json, expectNoChanges, verify };
 }
 
-/** Resource operation counts (Pulumi's change summary: create, update, delete, same, …). */
-export type Changes = Readonly<Record<string, number>>;
-
-export interface StackOperations {
-  preview(opts: { expectNoChanges: boolean }): Promise<Changes>;
-  up(): Promise<Changes>;
-  destroy(): Promise<Changes>;
-  refresh(opts: { expectNoChanges: boolean }): Promise<Changes>;
-  /** The stack outputs, secret ones decrypted (on this machine only). */
-  outputs(): Promise<Readonly<Record<string, unknown>>>;
-  /** The secret kubeconfig setting, when the stack has one. */
-  kubeconfig(): Promise<string | undefined>;
-}
-
-export interface Workspace {
-  /** The Pulumi CLI version, or undefined when no CLI is on PATH. */
-  cliVersion(): Promise<string | undefined>;
-  /** Selects (creating if needed) the stack named like the environment, with backend and passphrase. */
-  stack(env: Environment, backend: { url: string; passphrase?: string }): Promise<StackOperations>;
-}
-
-export interface Result {
-  readonly env: Environment;
-  readonly command: Command;
-  readonly ok: boolean;
-  readonly changes?: Changes;
-  /** Changes found where none were expected (drift). */
-  readonly drift?: boolean;
-  readonly error?: string;
-  /** up --verify: verify's exit code and report (or why it could not run). */
-  readonly verify?: { readonly code: number; readonly text: string; readonly findings?: readonly unknown[] };
-}
-
-/**
- * Backend and passphrase: `PULUMI_BACKEND_URL` and `PULUMI_CONFIG_PASSPHRASE`
- * (or `_FILE`) from the environment. Without a backend, dev uses a local
- * file backend inside the repository (.pulumi-state/, git-ignored); staging
- * and prod refuse to guess.
- */
-export function backendFor(env: Environment, vars: Readonly<Record<string, string | undefined>>, root: string): { url: string; passphrase?: string } {
-  const url = vars["PULUMI_BACKEND_URL"] ?? (env === "dev" ? `file://${join(root, ".pulumi-state")}` : undefined);
-  if (url === undefined) {
-    throw new Error(`PULUMI_BACKEND_URL is required for ${env} (a shared backend: Pulumi Cloud, s3://, azblob://, gs://); only dev defaults to the local .pulumi-state/`);
-  }
-  const passphrase = vars["PULUMI_CONFIG_PASSPHRASE"];
-  const needsPassphrase = url.startsWith("file://") || url.startsWith("s3://") || url.startsWith("gs://") || url.startsWith("azblob://");
-  if (needsPassphrase && passphrase === undefined && vars["PULUMI_CONFIG_PASSPHRASE_FILE"] === undefined) {
-    throw new Error(`PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) is required: the ${url.split(":")[0]} backend encrypts secrets with a passphrase`);
-  }
-  return { url, ...(passphrase !== undefined ? { passphrase } : {}) };
-}
-
 const changed = (c: Changes) => Object.entries(c).some(([op, n]) => op !== "same" && n > 0);
-
-export interface RunOutput {
-  readonly code: number;
-  readonly results: readonly Result[];
-  readonly text: string;
-  /** Where `text` goes: results to stdout (JSON with --json), usage and setup errors to stderr. */
-  readonly stream: "stdout" | "stderr";
-}
 
 /**
  * Runs the command per environment in order, stopping at the first failure

@@ -22,7 +22,7 @@ import type { CrdExpectation } from "../verify/expectations";
 import { formatCliProbe, OPENSHELL_CLI } from "../verify/openshellProbe";
 import { findOnPath, spawnRunner, type CliRunner } from "../verify/openshellRun";
 import { verifyCluster, type VerifyOptions, type VerifyReport } from "../verify/run";
-import { ENVIRONMENTS, backendFor, type Environment, type RunOutput, type Workspace } from "./orchestrate";
+import { ENVIRONMENTS, backendFor, type Environment, type RunOutput, type Workspace } from "./stacks";
 
 import { VERIFY_USAGE } from "./usage";
 

@@ -8,12 +8,12 @@
  * and carry its resource hooks: `-migration` runs `prepare` before it is
  * created or updated, and the CRDs wait for it; `-migration-done` runs
  * `finish` after the CRDs and controller are applied, and the gateway waits
- * for it (README "agent-sandbox v0.5 to v1.0").
+ * for it (docs/upgrades.md "agent-sandbox v0.5 to v1.0").
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AGENT_SANDBOX_NAMESPACE, CA_BUNDLE_PATH, type AgentSandboxParts } from "../manifests/agentSandbox";
-import { COMMON_LABELS } from "../values/labels";
+import { COMMON_LABELS } from "../manifests/labels";
 import type { Parts } from "./parts";
 
 export const AGENT_SANDBOX_TYPE = "agent-platform:platform:AgentSandbox";

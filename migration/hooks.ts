@@ -12,7 +12,7 @@
  * input it cannot know yet (components/agentSandbox.ts), because the
  * provider's preview of a known CRD is a server-side dry run against the
  * cluster as it stands, which the API server refuses until the migration ran
- * (README "agent-sandbox v0.5 to v1.0"). Preview reads the cluster once for
+ * (docs/upgrades.md "agent-sandbox v0.5 to v1.0"). Preview reads the cluster once for
  * both.
  */
 import { AGENT_SANDBOX_CRDS, MigrationError, describe, finish, inspect, prepare, type CrdRef, type Findings, type MigrationApi } from "./agentSandbox";

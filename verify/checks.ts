@@ -2,7 +2,7 @@
  * `verify`'s checks: expectations (verify/expectations.ts) against the
  * objects the cluster returned. Pure: no client, no clock (the time is
  * passed in). Each failed check is one finding naming the object, what was
- * expected, what was found and the README troubleshooting row.
+ * expected, what was found and the troubleshooting row (docs/troubleshooting.md).
  */
 import { X509Certificate } from "node:crypto";
 import { describeRef, refKey, type Expectation } from "./expectations";

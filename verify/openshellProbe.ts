@@ -10,9 +10,9 @@
 import type { Plan } from "../plan/plan";
 import { formatImageRef } from "../registry/imageRef";
 import { clientGatewayName } from "../values/clients";
-import { OIDC_CLIENT_ID } from "../automation/bundle";
+import { OIDC_CLIENT_ID } from "../values/clientBundle";
 import type { Finding, KubeObject } from "./checks";
-import { sandboxReady } from "./probe";
+import { sandboxReady } from "./sandboxStatus";
 import { rowReference, type TroubleshootingRow } from "./troubleshooting";
 
 /** The catalog entry of the chart's default sandbox image (server.sandboxImage). */

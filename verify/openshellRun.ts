@@ -10,7 +10,7 @@ import { spawn } from "node:child_process";
 import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, isAbsolute, join } from "node:path";
-import { clientBundle } from "../automation/bundle";
+import { clientBundle } from "../values/clientBundle";
 import type { Plan } from "../plan/plan";
 import { GATEWAY_PORT, GATEWAY_SELECTOR } from "../values/openshell";
 import type { Finding, KubeObject } from "./checks";

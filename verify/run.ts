@@ -3,7 +3,7 @@
  * it, and with --probe start the probe Sandbox and call the gateway. The
  * cluster is the thin client layer (verify/cluster.ts) or a test's fake.
  */
-import type { Plan } from "../plan/plan";
+import type { Plan } from "../plan/types";
 import { gatewayServiceHost } from "../values/clients";
 import { GATEWAY_PORT } from "../values/openshell";
 import { checkPlatform, type Finding, type KubeObject } from "./checks";

@@ -1,6 +1,6 @@
 /**
- * The README troubleshooting rows `verify` findings point at: one row per
- * kind of finding, in README "Troubleshooting" › "verify findings" (a test
+ * The troubleshooting rows `verify` findings point at: one row per
+ * kind of finding, in docs/troubleshooting.md "verify findings" (a test
  * checks every row is there).
  */
 export const TROUBLESHOOTING = {
@@ -25,4 +25,4 @@ export const TROUBLESHOOTING = {
 export type TroubleshootingRow = keyof typeof TROUBLESHOOTING;
 
 /** How a finding names its row. */
-export const rowReference = (row: TroubleshootingRow): string => `README Troubleshooting › verify findings: "${TROUBLESHOOTING[row]}"`;
+export const rowReference = (row: TroubleshootingRow): string => `docs/troubleshooting.md › verify findings: "${TROUBLESHOOTING[row]}"`;

@@ -79,7 +79,7 @@ describe("platform verify", () => {
     expect(seen).toEqual([{ context: "prod" }]);
   });
 
-  it("a broken cluster: exit 1, each finding with its object, expectation, finding and README row; --json is pure JSON", async () => {
+  it("a broken cluster: exit 1, each finding with its object, expectation, finding and troubleshooting row; --json is pure JSON", async () => {
     const objects = healthy("dev").filter((o) => o["kind"] !== "CustomResourceDefinition");
     const out = await run(["verify", "--env", "dev"], workspace(), VARS, ROOT, deps(fakeCluster(objects)));
     expect(out.code).toBe(1);

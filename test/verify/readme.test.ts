@@ -1,26 +1,27 @@
-/** README documents what verify and the client bundle do: every finding's row, the bundle's files and register.sh's commands. */
+/** docs/ documents what verify and the client bundle do: every finding's row (docs/troubleshooting.md), the bundle's files and register.sh's commands (docs/connect-and-verify.md). */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { clientBundle, registerScript } from "../../automation/bundle";
+import { clientBundle, registerScript } from "../../values/clientBundle";
 import { planStackFile } from "../../plan/fromStackFile";
 import { TROUBLESHOOTING } from "../../verify/troubleshooting";
 import { VERIFY_USAGE } from "../../automation/usage";
 import { cliProbePlan, formatCliProbe } from "../../verify/openshellProbe";
 import { ROOT } from "../harness/stackConfig";
 
-const README = readFileSync(join(ROOT, "README.md"), "utf8");
-const section = (heading: string) => {
-  const start = README.indexOf(`${heading}\n`);
+/** A section of a docs page: from its heading to the next heading of level 2 or 3. */
+const section = (page: string, heading: string) => {
+  const text = readFileSync(join(ROOT, "docs", page), "utf8");
+  const start = text.indexOf(`${heading}\n`);
   expect(start).toBeGreaterThan(-1);
-  const rest = README.slice(start + heading.length);
+  const rest = text.slice(start + heading.length);
   const next = rest.search(/\n#{2,3} /);
-  return README.slice(start, next === -1 ? undefined : start + heading.length + next);
+  return text.slice(start, next === -1 ? undefined : start + heading.length + next);
 };
 
-describe("README", () => {
+describe("docs/troubleshooting.md and docs/connect-and-verify.md", () => {
   it("has one verify-findings row per troubleshooting reference, in order", () => {
-    const rows = section("### verify findings")
+    const rows = section("troubleshooting.md", "## verify findings")
       .split("\n")
       .filter((l) => l.startsWith("| ") && !l.startsWith("| finding"))
       .map((l) => l.split(" | ")[0]!.slice(2));
@@ -28,7 +29,7 @@ describe("README", () => {
   });
 
   it("Connect a client: uses the bundle command, names its files, and each register.sh command", () => {
-    const text = section("## Connect a client");
+    const text = section("connect-and-verify.md", "## Connect a client");
     expect(text).toContain("npm run -s platform -- client --env dev --out ~/openshell-dev");
     expect(text).not.toMatch(/gateway add https:\/\/127\.0\.0\.1:8080 --name/);
     const files = clientBundle(planStackFile(ROOT, "dev").plan, { caCertificate: "c", clientCertificate: "c", clientKey: "k" }).map((f) => f.path);
@@ -47,14 +48,14 @@ describe("README", () => {
   });
 
   it("In-cluster clients: the Job mounts the client Secret where the CLI reads gateway openshell-dev", () => {
-    const text = section("## In-cluster clients");
+    const text = section("connect-and-verify.md", "## In-cluster clients");
     expect(text).toContain("configMapRef: { name: openshell-client }");
     expect(text).toContain("mountPath: /config/openshell/gateways/openshell-dev/mtls");
     expect(text).toContain("secret: { secretName: openshell-client, defaultMode: 0400 }");
   });
 
   it("Connect a client: the first sandbox keeps running (--detach and a long-lived main process) and says what the main process is", () => {
-    const text = section("## Connect a client");
+    const text = section("connect-and-verify.md", "## Connect a client");
     expect(text).toContain("openshell sandbox create --name demo --detach -- sleep infinity");
     expect(text).toContain("openshell sandbox exec -n demo -- uname -a");
     expect(text).toContain("openshell sandbox delete demo");
@@ -65,7 +66,7 @@ describe("README", () => {
   });
 
   it("Verify: the CLI probe's flags, each step's exact invocation and the report line as formatCliProbe prints it", () => {
-    const text = section("## Verify");
+    const text = section("connect-and-verify.md", "## Verify");
     for (const flag of ["--openshell-cli", "--probe-image"]) {
       expect(VERIFY_USAGE).toContain(flag);
       expect(text).toContain(flag);
