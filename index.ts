@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { readStackSettings, resolveConfig } from "./config/load";
 import { readSecrets } from "./config/secrets";
 import { agentSandboxParts } from "./manifests/fromPlan";
-import { hasFrameworks, hasStorage } from "./plan/graph";
+import { hasFrameworks, hasStorage } from "./components/graph";
 import { buildPlan } from "./plan/plan";
 import { relaxations } from "./security/relaxations";
 import { GATEWAY_NAME, GATEWAY_PORT } from "./values/openshell";
@@ -37,7 +37,7 @@ export = async () => {
   for (const r of relaxations(plan)) pulumi.log.warn(`relaxed: ${r}`);
 
   const opts = { provider: createProvider(args.providerArgs(plan, secrets)) };
-  // Each component waits for exactly the parts of others its plan names (plan/graph.ts).
+  // Each component waits for exactly the parts of others its plan names (components/graph.ts).
   const built = new BuiltParts();
   const namespaces = built.add("namespaces", new Namespaces("namespaces", args.namespacesArgs(plan, secrets), opts));
   built.add("policies", new Policies("policies", args.policiesArgs(plan, namespaces.dependsOnByNamespace), opts));

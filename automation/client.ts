@@ -1,6 +1,6 @@
 /**
  * `npm run -s platform -- client --stack NAME --out <dir> [--force]`: writes
- * the client bundle (automation/bundle.ts) from the stack outputs, read
+ * the client bundle (values/clientBundle.ts) from the stack outputs, read
  * through the Automation API: the secrets are decrypted on this machine
  * only and written owner-only. Refuses a non-empty directory without --force.
  */
@@ -10,10 +10,9 @@ import { ConfigError } from "../config/errors";
 import { StackFileError } from "../config/stackFile";
 import type { Plan } from "../plan/plan";
 import { clientGatewayName } from "../values/clients";
-import { clientBundle, type BundleFile } from "./bundle";
+import { clientBundle, type BundleFile } from "../values/clientBundle";
 import { ArgError, oneStack, parseArgv } from "./args";
-import type { FleetDeps } from "./deps";
-import type { RunOutput, Workspace } from "./engine";
+import type { FleetDeps, RunOutput, Workspace } from "./engine";
 import { backendFor, findStack, SelectionError, type StackInfo } from "./stacks";
 import { CLIENT_USAGE } from "./usage";
 

@@ -9,25 +9,11 @@ import type { Lookup, ObjectRef } from "./pending";
 import { crdsOf } from "../verify/expectations";
 import type { ClientDeps } from "./client";
 import type { RecoverDeps } from "./recover";
-import { discoverStacks, type StackInfo } from "./stacks";
+import type { FleetDeps, StackLog } from "./engine";
+import { discoverStacks } from "./stacks";
+
+export type { FleetDeps, StackLog };
 import type { VerifyDeps } from "./verify";
-
-/** Where one stack's engine output goes. */
-export interface StackLog {
-  /** The file, relative to the project (undefined: not kept). */
-  readonly path?: string;
-  write(data: string): void;
-  close(): Promise<void>;
-}
-
-export interface FleetDeps {
-  /** The stacks beside the project (automation/stacks.ts discoverStacks). */
-  stacks(root: string): StackInfo[];
-  /** One log per stack for a run of `command`. */
-  logs(command: string): { open(stack: string): StackLog };
-  /** Milliseconds, for durations. */
-  clock(): number;
-}
 
 export interface PlatformDeps {
   readonly verify: VerifyDeps;

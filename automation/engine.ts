@@ -6,7 +6,7 @@
  */
 import type { Changes, StackResult } from "./fleet";
 import type { LockInfo } from "./pending";
-import type { Backend } from "./stacks";
+import type { Backend, StackInfo } from "./stacks";
 
 export type { Changes };
 
@@ -49,4 +49,21 @@ export interface RunOutput {
   readonly stream: "stdout" | "stderr";
   /** Notes for stderr (a deprecated flag), never mixed into stdout. */
   readonly notes?: readonly string[];
+}
+
+/** Where one stack's engine output goes. */
+export interface StackLog {
+  /** The file, relative to the project (undefined: not kept). */
+  readonly path?: string;
+  write(data: string): void;
+  close(): Promise<void>;
+}
+
+export interface FleetDeps {
+  /** The stacks beside the project (automation/stacks.ts discoverStacks). */
+  stacks(root: string): StackInfo[];
+  /** One log per stack for a run of `command`. */
+  logs(command: string): { open(stack: string): StackLog };
+  /** Milliseconds, for durations. */
+  clock(): number;
 }

@@ -15,7 +15,7 @@ import { changed, fleetExitCode, runFleet, summaryDocument, summaryTable, waves,
 import { lockVerdict, parseLockMessage, pendingOperations } from "./pending";
 import { recoverCommand } from "./recover";
 import { backendFor, selectStacks, SelectionError, TIERS, type StackInfo } from "./stacks";
-import { CLIENT_USAGE, RECOVER_USAGE, STACKS_USAGE, VERIFY_USAGE } from "./usage";
+import { CLIENT_USAGE, RECOVER_USAGE, SELECT, STACKS_USAGE, VERIFY_USAGE } from "./usage";
 import { DEFAULT_TIMEOUT_SECONDS, verifyCommand, verifyStack } from "./verify";
 import { StackFileError } from "../config/stackFile";
 
@@ -25,14 +25,13 @@ export { backendFor };
 export const COMMANDS = ["preview", "up", "destroy", "refresh"] as const;
 export type Command = (typeof COMMANDS)[number];
 
-const SELECT = "(--stack NAME[,NAME|GLOB…] | --tier dev|staging|prod | --all)";
 export const USAGE = [
   `usage: npm run -s platform -- <preview|up|destroy|refresh> ${SELECT} [--parallel N] [--fail-fast] [--no-tier-order] [--json] [--expect-no-changes] [--verify]`,
   `       ${VERIFY_USAGE.replace("usage: ", "")}`,
   `       ${CLIENT_USAGE.replace("usage: ", "")}`,
   `       ${RECOVER_USAGE.replace("usage: ", "")}`,
   `       ${STACKS_USAGE.replace("usage: ", "")}`,
-  "       --env is the deprecated name of --stack (--env all: --all)",
+  "       select with --stack (names, globs), --tier or --all; --env is the deprecated name of --stack (--env all: --all)",
 ].join("\n");
 /** The commands with their own arguments. */
 const OWN_COMMANDS = ["verify", "client", "recover", "stacks"] as const;

@@ -19,12 +19,11 @@
  * Exit codes: 0 recovered (or nothing to recover), 1 refused or failed, 2 usage or setup.
  */
 import { ArgError, oneStack, parseArgv } from "./args";
-import type { RunOutput, Workspace } from "./engine";
+import type { FleetDeps, RunOutput, Workspace } from "./engine";
 import { formatChanges, type Changes } from "./fleet";
 import { decide, lockVerdict, objectRef, pendingOperations, recoveredState, type Decision, type LockVerdict, type Lookup, type ObjectRef } from "./pending";
 import { backendFor, findStack, SelectionError, type StackInfo } from "./stacks";
 import { RECOVER_USAGE } from "./usage";
-import type { FleetDeps } from "./deps";
 import { StackFileError } from "../config/stackFile";
 import { ConfigError } from "../config/errors";
 

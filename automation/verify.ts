@@ -1,23 +1,35 @@
 /**
- * `npm run -s platform -- verify --env <stack> [--probe] [--timeout <s>] [--json]`:
+ * `npm run -s platform -- verify (--stack NAME[,NAME|GLOB…] | --tier T | --all) [--parallel N] [--fail-fast]
+ * [--probe [--openshell-cli <path>] [--probe-image <ref>]] [--timeout <s>] [--json]`:
  * checks that the cluster the stack targets holds what the plan installs and
  * that it works (verify/). It reads the plan of the stack file, the stack's
  * CA (and, with --probe, the client certificate) from the stack outputs
  * through the Automation API, and the cluster through @kubernetes/client-node.
+ * With --probe and the OpenShell CLI (on PATH or --openshell-cli) it also
+ * creates a sandbox through the gateway (verify/openshellProbe.ts); without
+ * the CLI it says so and the exit code does not change.
+ * Over several stacks it runs up to --parallel at once and ends with the
+ * fleet summary (automation/fleet.ts).
  * Exit codes: 0 every check passed, 1 a check failed (or the configuration
  * is wrong), 2 usage, setup or an unreachable cluster.
  */
+import { randomBytes } from "node:crypto";
+import { accessSync, constants, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { performance } from "node:perf_hooks";
 import { ConfigError } from "../config/errors";
 import { StackFileError } from "../config/stackFile";
 import type { Plan } from "../plan/plan";
 import { ClusterUnreachable, type Cluster, type KubeconfigSource } from "../verify/cluster";
 import type { CrdExpectation } from "../verify/expectations";
+import { formatCliProbe, OPENSHELL_CLI } from "../verify/openshellProbe";
+import { findOnPath, spawnRunner, type CliRunner } from "../verify/openshellRun";
 import { verifyCluster, type VerifyOptions, type VerifyReport } from "../verify/run";
 import { ArgError, parallelOf, parseArgv, selectionOf } from "./args";
-import type { FleetDeps } from "./deps";
-import type { RunOutput, Workspace } from "./engine";
+import type { FleetDeps, RunOutput, Workspace } from "./engine";
 import { runFleet, summaryTable, waves, type StackResult } from "./fleet";
 import { backendFor, selectStacks, SelectionError, type StackInfo } from "./stacks";
+
 import { VERIFY_USAGE } from "./usage";
 
 export { VERIFY_USAGE };
@@ -34,6 +46,14 @@ export interface VerifyDeps {
   readonly gateway?: VerifyOptions["gateway"];
   /** How --probe waits between polls (tests pass one that returns at once). */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** How --probe runs the OpenShell CLI (default: child processes). */
+  readonly cliRunner?: CliRunner;
+  /** The probe sandbox's name suffix (default 3 random bytes, hex). */
+  readonly nonce?: () => string;
+  /** Milliseconds for the step times (default performance.now). */
+  readonly clock?: () => number;
+  /** Where the CLI's throw-away directory goes (default the OS temp dir). */
+  readonly tmpRoot?: string;
 }
 
 export interface VerifyArgs {
@@ -41,6 +61,10 @@ export interface VerifyArgs {
   readonly probe: boolean;
   readonly timeoutSeconds: number;
   readonly json: boolean;
+  /** --openshell-cli: the CLI to drive instead of `openshell` on PATH. */
+  readonly openshellCli?: string;
+  /** --probe-image: the CLI probe's sandbox image instead of the stack's default sandbox image. */
+  readonly probeImage?: string;
 }
 
 export function timeoutOf(raw: string | undefined): number {
@@ -55,6 +79,7 @@ export function formatReport(env: string, r: VerifyReport): string {
   const head = `verify ${env}: context "${r.context}" (${r.server}), Kubernetes ${r.serverVersion}: ${r.checks} checks, ${r.findings.length === 0 ? "all passed" : `${r.findings.length} failed`}`;
   return [
     head,
+    ...(r.openshell !== undefined ? [formatCliProbe(r.openshell)] : []),
     ...r.findings.flatMap((f) => [`FAIL ${f.object}`, `  expected: ${f.expected}`, `  found:    ${f.found}`, `  see:      ${f.troubleshooting}`]),
   ].join("\n");
 }
@@ -93,6 +118,32 @@ export async function verifyStack(
     ...(kubeconfig !== undefined ? { contents: kubeconfig } : plan.provider.kubeconfigPath !== undefined ? { path: plan.provider.kubeconfigPath } : {}),
     ...(plan.provider.context !== undefined ? { context: plan.provider.context } : {}),
   };
+  let openshell: VerifyOptions["openshell"];
+  if (a.probe) {
+    let cli: string | undefined;
+    if (a.openshellCli !== undefined) {
+      cli = resolve(a.openshellCli);
+      try {
+        accessSync(cli, constants.X_OK);
+        if (!statSync(cli).isFile()) throw new Error("not a file");
+      } catch {
+        return fail(2, `--openshell-cli ${a.openshellCli}: not an executable file`);
+      }
+    } else cli = findOnPath(OPENSHELL_CLI, vars["PATH"]);
+    openshell =
+      cli === undefined
+        ? { missing: `the OpenShell CLI (${OPENSHELL_CLI}) is not on PATH: no sandbox was created through the gateway (install it or pass --openshell-cli <path>)` }
+        : {
+            deps: {
+              cli,
+              runner: deps.cliRunner ?? spawnRunner,
+              env: vars,
+              nonce: deps.nonce ?? (() => randomBytes(3).toString("hex")),
+              clock: deps.clock ?? (() => performance.now()),
+              ...(deps.tmpRoot !== undefined ? { tmpRoot: deps.tmpRoot } : {}),
+            },
+          };
+  }
   try {
     const cluster = deps.connect(source, a.timeoutSeconds * 1000);
     const report = await verifyCluster(cluster, {
@@ -105,6 +156,8 @@ export async function verifyStack(
       now: deps.now,
       ...(deps.gateway !== undefined ? { gateway: deps.gateway } : {}),
       ...(deps.sleep !== undefined ? { sleep: deps.sleep } : {}),
+      ...(openshell !== undefined ? { openshell } : {}),
+      ...(a.probeImage !== undefined ? { probeImage: a.probeImage } : {}),
     });
     const body = a.json ? JSON.stringify({ stack: a.stack.name, ...report }, null, 2) : formatReport(a.stack.name, report);
     return { code: report.findings.length === 0 ? 0 : 1, results: [], text: body, stream: "stdout", report };
@@ -136,10 +189,19 @@ export async function verifyCommand(
   let parallel: number;
   let failFast: boolean;
   let notes: readonly string[];
+  let openshellCli: string | undefined;
+  let probeImage: string | undefined;
   try {
-    const p = parseArgv(argv, ["stack", "tier", "parallel", "timeout"], ["all", "probe", "json", "fail-fast"]);
+    const p = parseArgv(argv, ["stack", "tier", "parallel", "timeout", "openshell-cli", "probe-image"], ["all", "probe", "json", "fail-fast"]);
     notes = p.notes;
     probe = p.flags.has("probe");
+    for (const k of ["openshell-cli", "probe-image"] as const) {
+      const v = p.values[k]?.at(-1);
+      if (v === "") throw new ArgError(`--${k} needs a value`);
+      if (v !== undefined && !probe) throw new ArgError(`--${k} applies with --probe`);
+    }
+    openshellCli = p.values["openshell-cli"]?.at(-1);
+    probeImage = p.values["probe-image"]?.at(-1);
     json = p.flags.has("json");
     failFast = p.flags.has("fail-fast");
     timeoutSeconds = timeoutOf(p.values["timeout"]?.at(-1));
@@ -150,8 +212,9 @@ export async function verifyCommand(
     if (err instanceof StackFileError) return { code: 1, results: [], text: err.message, stream: "stderr" };
     throw err;
   }
+  const extra = { ...(openshellCli !== undefined ? { openshellCli } : {}), ...(probeImage !== undefined ? { probeImage } : {}) };
   if (selected.length === 1) {
-    const { report: _report, ...out } = await verifyStack({ stack: selected[0]!, probe, timeoutSeconds, json }, ws, vars, root, deps);
+    const { report: _report, ...out } = await verifyStack({ stack: selected[0]!, probe, timeoutSeconds, json, ...extra }, ws, vars, root, deps);
     return { ...out, ...(notes.length > 0 ? { notes } : {}) };
   }
   if ((await ws.cliVersion()) === undefined) {
@@ -160,7 +223,7 @@ export async function verifyCommand(
   const outputs = new Map<string, RunOutput & { readonly report?: VerifyReport }>();
   const results = await runFleet(waves(selected, false), "verify", { parallel, failFast }, async (s): Promise<StackResult> => {
     const start = fleet.clock();
-    const v = await verifyStack({ stack: s, probe, timeoutSeconds, json: false }, ws, vars, root, deps);
+    const v = await verifyStack({ stack: s, probe, timeoutSeconds, json: false, ...extra }, ws, vars, root, deps);
     outputs.set(s.name, v);
     return { stack: s.name, tier: s.tier, operation: "verify", result: v.code === 0 ? "ok" : "failed", durationMs: fleet.clock() - start, ...(v.code !== 0 ? { error: v.code === 2 ? v.text : `${v.report?.findings.length ?? 0} check(s) failed` } : {}) };
   });

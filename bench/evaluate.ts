@@ -12,7 +12,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { planStackFile } from "../plan/fromStackFile";
-import { componentGraph, criticalPath } from "../plan/graph";
+import { componentGraph, criticalPath } from "../components/graph";
 import { SERVED, exampleConfig } from "../test/harness/examples";
 import { evaluate } from "../test/harness/mocks";
 import { EXAMPLE_STACKS } from "../test/harness/stackConfig";

@@ -6,7 +6,7 @@
  * configuration and the registry resolver.
  *
  * Facts (repositories, tags, values keys) were read from the upstream
- * repositories at the versions pinned here; README "Pinned versions" lists
+ * repositories at the versions pinned here; docs/upgrades.md "Pinned versions" lists
  * the sources. A stack overrides versions with `catalog.versions`, image
  * tags or digests with `catalog.images`, and manifest digests with
  * `catalog.manifestSha256`.
@@ -55,7 +55,7 @@ export const RELEASES: Readonly<Record<ReleaseId, Release>> = {
       below: "v1.1.0",
       why:
         "OpenShell needs the v1beta1 Sandbox API (v0.5+), v0.5.0-v0.5.1 wipe claim status on upgrade, " +
-        "and v1.1 is neither released nor tested; a cluster moving from v0.5.x to v1.0.x is migrated by the graph (README \"agent-sandbox v0.5 to v1.0\")",
+        "and v1.1 is neither released nor tested; a cluster moving from v0.5.x to v1.0.x is migrated by the graph (docs/upgrades.md \"agent-sandbox v0.5 to v1.0\")",
     },
   },
   openshell: {
@@ -226,6 +226,9 @@ export function agentSandboxHealth(version: string): HealthEndpoints | undefined
   const { port, liveness, readiness } = AGENT_SANDBOX_HEALTH;
   return { port, liveness, readiness };
 }
+
+/** The namespace agent-sandbox's release manifests install into (upstream's choice; config rules reserve it, the plan and the manifest loader check it). */
+export const AGENT_SANDBOX_NAMESPACE = "agent-sandbox-system";
 
 /**
  * How the digests below were derived (upstream publishes no checksums): each
@@ -436,7 +439,7 @@ export const IMAGES: readonly ImageEntry[] = [
       { kind: "repository-tag", chart: "openshell", repository: "supervisor.image.repository", tag: "supervisor.image.tag" },
     ],
     runtimeOnly: true,
-    why: "supervisor side-loaded into every sandbox pod (image volume or init container), started by the gateway",
+    why: "supervisor side-loaded into every sandbox pod (image volume or init container), started by the gateway; also in the sandbox `verify --probe` creates through the gateway",
   },
   {
     id: "openshell.sandboxBase",
@@ -448,7 +451,7 @@ export const IMAGES: readonly ImageEntry[] = [
     when: "always",
     bindings: [{ kind: "reference", chart: "openshell", path: "server.sandboxImage" }],
     runtimeOnly: true,
-    why: "default sandbox image for pods the gateway creates (chart default is the floating latest tag; pinned here)",
+    why: "default sandbox image for pods the gateway creates (chart default is the floating latest tag; pinned here); also the image of the sandbox `verify --probe` creates through the gateway with the OpenShell CLI (unless --probe-image)",
   },
   // CloudNativePG
   {

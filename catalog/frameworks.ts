@@ -2,10 +2,9 @@
  * Facts about the agent frameworks the platform serves: which NemoClaw
  * release accepts which OpenShell, which OpenHands releases carry the
  * Kubernetes runtime, what the OpenHands agent-server preset runs. Data
- * only; each fact lives here once (README "Agent frameworks" cites the
+ * only; each fact lives here once (docs/frameworks.md "Agent frameworks" cites the
  * sources).
  */
-import type { Config } from "../config/schema";
 import { compareSemver, parseSemver } from "./versions";
 
 // ---------------------------------------------------------------- NemoClaw
@@ -137,36 +136,3 @@ export const OPENHANDS_AGENT_SERVER = {
   sessionKeySecret: "openhands-session-key",
   sessionKeyKey: "key",
 } as const;
-
-// ------------------------------------------------ effective agent-sandbox objects
-
-
-type TemplateSettings = Config["agentSandbox"]["templates"][string];
-type PoolSettings = Config["agentSandbox"]["warmPools"][string];
-
-/** The template the OpenHands SDK path adds when the stack defines no template of that name. */
-export const OPENHANDS_TEMPLATE_NAME = "openhands-agent-server";
-
-/**
- * The SandboxTemplates and SandboxWarmPools a stack renders: its own, plus,
- * with openhands.agentSandbox on, the openhands-agent-server template and
- * the SDK's warm pool when the stack does not define them.
- */
-export function effectiveAgentSandbox(c: Pick<Config, "agentSandbox" | "openhands">): {
-  templates: Readonly<Record<string, TemplateSettings>>;
-  warmPools: Readonly<Record<string, PoolSettings>>;
-} {
-  const templates: Record<string, TemplateSettings> = { ...c.agentSandbox.templates };
-  const warmPools: Record<string, PoolSettings> = { ...c.agentSandbox.warmPools };
-  const oh = c.openhands.agentSandbox;
-  if (oh.enabled && warmPools[oh.warmPool] === undefined) {
-    if (templates[OPENHANDS_TEMPLATE_NAME] === undefined) templates[OPENHANDS_TEMPLATE_NAME] = { preset: "openhands-agent-server" };
-    warmPools[oh.warmPool] = { template: OPENHANDS_TEMPLATE_NAME, replicas: oh.replicas };
-  }
-  return { templates, warmPools };
-}
-
-/** Whether a rendered template runs the catalog's OpenHands agent-server image (a preset without its own image). */
-export function usesCatalogAgentServer(c: Pick<Config, "agentSandbox" | "openhands">): boolean {
-  return Object.values(effectiveAgentSandbox(c).templates).some((t) => t.preset === "openhands-agent-server" && t.image === undefined);
-}

@@ -8,12 +8,12 @@
  * and carry its resource hooks: `-migration` runs `prepare` before it is
  * created or updated, and the CRDs wait for it; `-migration-done` runs
  * `finish` after the CRDs and controller are applied, and the gateway waits
- * for it (README "agent-sandbox v0.5 to v1.0").
+ * for it (docs/upgrades.md "agent-sandbox v0.5 to v1.0").
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AGENT_SANDBOX_NAMESPACE, CA_BUNDLE_PATH, type AgentSandboxParts } from "../manifests/agentSandbox";
-import { COMMON_LABELS } from "../values/labels";
+import { COMMON_LABELS } from "../manifests/labels";
 import type { Parts } from "./parts";
 
 export const AGENT_SANDBOX_TYPE = "agent-platform:platform:AgentSandbox";
@@ -36,6 +36,13 @@ export interface AgentSandboxMigrationArgs {
   readonly prepare: pulumi.ResourceHookFunction;
   /** After the CRDs and controller: delete the leftover webhook Secret. */
   readonly finish: pulumi.ResourceHookFunction;
+  /**
+   * Preview only: the CRDs `prepare` still has to change (empty under up). Their
+   * `spec.conversion` is sent as a computed value, so the provider shows the change from
+   * its inputs instead of a server-side dry run the API server would refuse until the
+   * migration ran (it runs first under up, where this is empty and the inputs are exact).
+   */
+  readonly awaitingMigration?: () => Promise<ReadonlySet<string>>;
 }
 
 /** Names of the ConfigMaps that record the migration in agent-sandbox-system. */
@@ -45,6 +52,18 @@ export const MIGRATION_CONFIGMAPS = { prepare: "agent-platform-migration-v1", fi
 function hasConversionWebhook(crd: Record<string, unknown>): boolean {
   const conversion = (crd["spec"] as Record<string, unknown> | undefined)?.["conversion"] as Record<string, unknown> | undefined;
   return conversion?.["strategy"] === "Webhook";
+}
+
+/**
+ * The CRD's inputs while a migration may be pending: `spec.conversion` becomes unknown when the
+ * CRD awaits the migration, and stays as the manifest has it otherwise (a manifest without one
+ * sends none: an Output of undefined is not serialized).
+ */
+function withConversionPending(crd: Record<string, unknown>, awaiting: Promise<ReadonlySet<string>>): Record<string, unknown> {
+  const name = (crd["metadata"] as { name: string }).name;
+  const spec = crd["spec"] as Record<string, unknown>;
+  const conversion = pulumi.output(awaiting.then((set) => (set.has(name) ? (pulumi.unknown as unknown as Record<string, unknown>) : spec["conversion"])));
+  return { ...crd, spec: { ...spec, conversion } };
 }
 
 export class AgentSandbox extends pulumi.ComponentResource {
@@ -72,11 +91,12 @@ export class AgentSandbox extends pulumi.ComponentResource {
       m === undefined
         ? undefined
         : marker("migration", MIGRATION_CONFIGMAPS.prepare, new pulumi.ResourceHook(`${name}-migration-prepare`, m.prepare, { onDryRun: true }), args.dependsOn);
+    const awaiting = m?.awaitingMigration?.();
     this.crds = args.parts.crds.map(
       (crd) =>
         new k8s.apiextensions.v1.CustomResourceDefinition(
           `${name}-crd-${crd.metadata.name}`,
-          crd as unknown as k8s.apiextensions.v1.CustomResourceDefinitionArgs,
+          (awaiting === undefined ? crd : withConversionPending(crd as unknown as Record<string, unknown>, awaiting)) as unknown as k8s.apiextensions.v1.CustomResourceDefinitionArgs,
           // The controller writes the conversion webhook's caBundle; never undo it.
           {
             parent: this,

@@ -7,7 +7,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Values } from "../lib/tree";
-import { COMMON_LABELS } from "../values/labels";
+import { COMMON_LABELS } from "../manifests/labels";
 import type { Parts } from "./parts";
 
 export const DATABASE_TYPE = "agent-platform:platform:Database";

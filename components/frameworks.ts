@@ -11,7 +11,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { COMMON_LABELS } from "../values/labels";
+import { COMMON_LABELS } from "../manifests/labels";
 import type { NamespacedObject } from "./policies";
 
 export const FRAMEWORKS_TYPE = "agent-platform:platform:Frameworks";

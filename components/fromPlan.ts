@@ -2,7 +2,7 @@
  * Component arguments from the plan: one pure function per component, each
  * building exactly what its component consumes (chart reference and values,
  * the objects to register, the secret Outputs it stores, what it waits
- * for). What a component waits for is the plan's (plan/graph.ts `waits`),
+ * for). What a component waits for is the plan's (components/graph.ts `waits`),
  * resolved against the parts of the components built so far. The components
  * themselves know neither the configuration nor the plan, so each can be
  * built and tested on its own; index.ts composes.
@@ -14,8 +14,8 @@ import type { Values } from "../lib/tree";
 import type { AgentSandboxParts } from "../manifests/agentSandbox";
 import { migratesTo, migrationRecord } from "../migration/agentSandbox";
 import { migrationHooks, type HookEnv } from "../migration/hooks";
-import { classDriver, waits } from "../plan/graph";
-import type { Plan, ResolvedChart } from "../plan/plan";
+import { classDriver, waits } from "./graph";
+import type { Plan, ResolvedChart } from "../plan/types";
 import { serverDnsNames, serverIpAddresses } from "../pki/certificates";
 import { egressPolicyYaml, EGRESS_CONFIGMAP, EGRESS_KEY } from "../security/egress";
 import { networkPolicies } from "../security/networkPolicies";
@@ -24,7 +24,7 @@ import { sandboxLimitRange, sandboxQuota } from "../security/quota";
 import { backupSecretName, cloudnativePgValues, clusterManifest, scheduledBackupManifest } from "../values/cloudnativePg";
 import { TIME_SLICING_CONFIGMAP, TIME_SLICING_KEY, gpuOperatorValues, timeSlicingConfig, timeSlicingOn } from "../values/gpuOperator";
 import { clientConfigMaps } from "../values/clients";
-import { COMMON_LABELS } from "../values/labels";
+import { COMMON_LABELS } from "../manifests/labels";
 import { gatewayServiceMonitor, postgresPodMonitor } from "../values/monitoring";
 import { GATEWAY_NAME, GATEWAY_SERVICE_ACCOUNT, databaseSecretName, openshellValues } from "../values/openshell";
 import { CEPH_SECRET, cephCsiValues, csiDriverNfsValues, storageClasses } from "../values/storage";
@@ -143,7 +143,7 @@ export function agentSandboxArgs(plan: Plan, parts: AgentSandboxParts, built: Bu
   const target = plan.versions.agentSandbox;
   if (!migratesTo(target)) return { parts, dependsOn, retainCrds: plan.protection.crds };
   const hooks = migrationHooks(env);
-  return { parts, dependsOn, retainCrds: plan.protection.crds, migration: { record: migrationRecord(target), prepare: hooks.prepare, finish: hooks.finish } };
+  return { parts, dependsOn, retainCrds: plan.protection.crds, migration: { record: migrationRecord(target), prepare: hooks.prepare, finish: hooks.finish, awaitingMigration: hooks.awaitingMigration } };
 }
 
 export function pkiArgs(plan: Plan, built: BuiltParts): PkiArgs {

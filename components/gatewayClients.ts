@@ -9,7 +9,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { COMMON_LABELS } from "../values/labels";
+import { COMMON_LABELS } from "../manifests/labels";
 
 export const GATEWAY_CLIENTS_TYPE = "agent-platform:platform:GatewayClients";
 

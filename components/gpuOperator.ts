@@ -6,7 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { COMMON_LABELS } from "../values/labels";
+import { COMMON_LABELS } from "../manifests/labels";
 import type { Parts } from "./parts";
 import { retainCustomResourceDefinitions } from "./transforms";
 
@@ -24,7 +24,7 @@ export interface GpuOperatorArgs {
 
 export class GpuOperator extends pulumi.ComponentResource {
   public readonly chart: k8s.helm.v4.Chart;
-  /** `chart`: nothing in the graph waits for it (plan/graph.ts). */
+  /** `chart`: nothing in the graph waits for it (components/graph.ts). */
   public readonly parts: Parts;
 
   constructor(name: string, args: GpuOperatorArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -8,7 +8,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { dockerConfigJson } from "../registry/dockerConfig";
-import { COMMON_LABELS } from "../values/labels";
+import { COMMON_LABELS } from "../manifests/labels";
 import type { Parts } from "./parts";
 
 export const NAMESPACES_TYPE = "agent-platform:platform:Namespaces";

@@ -10,7 +10,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Values } from "../lib/tree";
-import { COMMON_LABELS } from "../values/labels";
+import { COMMON_LABELS } from "../manifests/labels";
 import { GATEWAY_NAME, GATEWAY_PORT, GATEWAY_SELECTOR, SANDBOX_SERVICE_ACCOUNT, UPSTREAM_PROXY_KEY, UPSTREAM_PROXY_SECRET } from "../values/openshell";
 
 export const GATEWAY_TYPE = "agent-platform:platform:OpenShellGateway";

@@ -2,7 +2,7 @@
  * The parts of built components that others may wait for, by id
  * (`<component>/<part>`, e.g. `storage/class/nfs`). Each component lists its
  * parts; index.ts adds every component it builds, and the arguments of the
- * next ones resolve exactly the ids their plan names (plan/graph.ts), so a
+ * next ones resolve exactly the ids their plan names (components/graph.ts), so a
  * component never waits for more than it uses.
  */
 import type * as pulumi from "@pulumi/pulumi";

@@ -9,7 +9,7 @@
  * `earlyRenewalHours` of expiry, without touching the CA. The CA, the JWT key
  * and the KEK rotate only when their generation is raised (`pki.rotation`);
  * in staging and prod they are protected, so a rotation also needs them
- * unprotected in the state first (README "Rotation").
+ * unprotected in the state first (docs/day-2.md "Rotation").
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -18,7 +18,7 @@ import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import { jwtKid, privateKeyArgs, type KeyAlgorithm } from "../pki/certificates";
 import { GATEWAY_SECRETS } from "../values/openshell";
-import { COMMON_LABELS } from "../values/labels";
+import { COMMON_LABELS } from "../manifests/labels";
 
 export const PKI_TYPE = "agent-platform:platform:Pki";
 

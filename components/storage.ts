@@ -2,11 +2,11 @@
  * Storage for the platform: the CSI drivers the stack installs (NFS, or
  * standalone CephFS with its Ceph credentials Secret) and the StorageClasses
  * it defines. Each class waits for its own driver only; the gateway's
- * workspaces and Postgres wait for the class they use (plan/graph.ts).
+ * workspaces and Postgres wait for the class they use (components/graph.ts).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { COMMON_LABELS } from "../values/labels";
+import { COMMON_LABELS } from "../manifests/labels";
 import type { Parts } from "./parts";
 
 export const STORAGE_TYPE = "agent-platform:platform:Storage";

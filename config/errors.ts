@@ -43,7 +43,7 @@ export function formatIssues(stack: string, issues: readonly ConfigIssue[]): str
   return [
     `stack "${stack}" has ${issues.length} configuration ${noun}:`,
     ...lines,
-    `Fix them with \`pulumi config set --path <key> <value>\` (secrets with --secret); README "Configuration reference" lists every key.`,
+    `Fix them with \`pulumi config set --path <key> <value>\` (secrets with --secret); docs/configuration.md lists every key.`,
   ].join("\n");
 }
 

@@ -35,7 +35,7 @@ export interface ConfigSource {
 
 /** Settings that moved, with where they went (their old keys would otherwise be "unknown"). */
 const MOVED_KEYS: Readonly<Record<string, string>> = {
-  "database.protect": 'protection is one switch for the CA, KEK, JWT key, Postgres Cluster, CRDs and data namespaces: protection.enabled (on in staging and prod; README "Protection")',
+  "database.protect": 'protection is one switch for the CA, KEK, JWT key, Postgres Cluster, CRDs and data namespaces: protection.enabled (on in staging and prod; docs/day-2.md "Protection")',
 };
 
 const ALLOWED_TOP_LEVEL = [...Object.keys(CONFIG_KEYS), ...Object.keys(SECRET_KEYS)].sort();

@@ -1,7 +1,8 @@
 /**
  * The configuration reference: one line of documentation per key, and the
- * README table rendered from the schema and the tier defaults (so the table
- * cannot drift: a test compares README with `renderConfigTable()`).
+ * table of docs/configuration.md rendered from the schema and the tier
+ * defaults (so the table cannot drift: a test compares the page with
+ * `renderConfigDoc()`).
  */
 import { z } from "zod";
 import { protectionTable } from "../state/protection";
@@ -30,7 +31,7 @@ export const KEY_DOCS: Readonly<Record<string, string>> = {
   "registry.manifestBaseUrl": "File server for raw manifests (`<base>/<id>/<version>/<asset>`). Mirrored mode needs this or `manifestDir`.",
   "registry.manifestDir": "Local directory for raw manifests when the site has no file server.",
   "registry.caBundle": "PEM CA bundle of a mirror signed by a private CA: chart pulls trust it, and it is published as the ConfigMap `platform-mirror-ca` (key `ca.crt`) in every owned namespace.",
-  "catalog.versions": "Release → version overrides (README \"Pinned versions\"), e.g. `{\"openshell\": \"0.0.112\"}`; checked against the supported range.",
+  "catalog.versions": "Release → version overrides (docs/upgrades.md \"Pinned versions\"), e.g. `{\"openshell\": \"0.0.112\"}`; checked against the supported range.",
   "catalog.images": 'Image id → `{tag, digest}` overrides, e.g. `{"openshell.sandboxBase": {"digest": "sha256:…"}}`.',
   "catalog.manifestSha256": "Manifest id → expected sha256 of the asset for the pinned version.",
   "gateway.namespace": "Namespace of the OpenShell gateway.",
@@ -51,7 +52,7 @@ export const KEY_DOCS: Readonly<Record<string, string>> = {
   "gateway.oidc.userRole": "Role value that grants user access.",
   "gateway.oidc.caConfigMap": "ConfigMap (key `ca.crt`) with the issuer's CA, in the gateway namespace.",
   "gateway.clients.name": "Name of the client Secret and ConfigMap made in each `gateway.clients.namespaces` entry.",
-  "gateway.clients.namespaces": "Existing namespaces whose pods call the gateway (CI runners): each gets the client Secret (`ca.crt`, `tls.crt`, `tls.key`) and a ConfigMap with `OPENSHELL_GATEWAY` and `OPENSHELL_GATEWAY_ENDPOINT`; the gateway namespace gets a NetworkPolicy letting them reach port 8080 only (README \"In-cluster clients\").",
+  "gateway.clients.namespaces": "Existing namespaces whose pods call the gateway (CI runners): each gets the client Secret (`ca.crt`, `tls.crt`, `tls.key`) and a ConfigMap with `OPENSHELL_GATEWAY` and `OPENSHELL_GATEWAY_ENDPOINT`; the gateway namespace gets a NetworkPolicy letting them reach port 8080 only (docs/connect-and-verify.md \"In-cluster clients\").",
   "gateway.grpcRoute.enabled": "Expose the gateway through a Gateway API GRPCRoute.",
   "gateway.grpcRoute.hostnames": "Host names of the route.",
   "gateway.grpcRoute.gatewayName": "The existing Gateway (e.g. Envoy Gateway, class `eg`) the route attaches to.",
@@ -62,7 +63,7 @@ export const KEY_DOCS: Readonly<Record<string, string>> = {
   "pki.earlyRenewalHours": "Re-issue certificates on the first `pulumi up` this many hours before they expire.",
   "pki.extraDnsNames": "Extra DNS names on the server certificate (ingress host names).",
   "pki.extraIpAddresses": "Extra IP addresses (IPv4 or IPv6) on the server certificate.",
-  "pki.rotation.ca": "CA generation: raise it by one to rotate the CA and every certificate it signed on the next `pulumi up` (README \"Rotation\").",
+  "pki.rotation.ca": "CA generation: raise it by one to rotate the CA and every certificate it signed on the next `pulumi up` (docs/day-2.md \"Rotation\").",
   "pki.rotation.jwtKey": "Sandbox JWT signing-key generation: raise it to rotate the key (the gateway restarts; sandboxes re-authenticate).",
   "pki.rotation.kek": "Credential-storage KEK generation: raise it to rotate the KEK; refused until `pki.rotation.kekLosesStoredCredentials` names the same generation.",
   "pki.rotation.kekLosesStoredCredentials": "Acknowledges that KEK generation N makes every stored credential unreadable (OpenShell cannot re-encrypt them).",
@@ -72,7 +73,7 @@ export const KEY_DOCS: Readonly<Record<string, string>> = {
   "database.instances": "Postgres instances (CloudNativePG `spec.instances`).",
   "database.storageSize": "Postgres volume size.",
   "database.readyTimeoutMinutes":
-    "How long `pulumi up` waits for the Postgres Cluster's `Ready` condition (annotations `pulumi.com/waitFor`, `pulumi.com/timeoutSeconds`) before it fails; the gateway starts only after. README \"Install order and waits\".",
+    "How long `pulumi up` waits for the Postgres Cluster's `Ready` condition (annotations `pulumi.com/waitFor`, `pulumi.com/timeoutSeconds`) before it fails; the gateway starts only after. docs/install.md \"Install order and waits\".",
   "database.backup.enabled": "Back up Postgres to an S3-compatible store (credentials: secrets `backupAccessKeyId`, `backupSecretAccessKey`).",
   "database.backup.endpointUrl": "S3-compatible endpoint URL.",
   "database.backup.destinationPath": "`s3://bucket/path` for base backups and WAL.",
@@ -149,7 +150,7 @@ export const KEY_DOCS: Readonly<Record<string, string>> = {
   "relaxations.anyApiServerAddress": "Allow `policies.apiServer.cidrs: [0.0.0.0/0]` in staging/prod.",
   "observability.prometheusOperator": "The Prometheus Operator runs in the cluster: ServiceMonitor for the gateway (9090), PodMonitors for Postgres and the CNPG operator, the DCGM exporter's ServiceMonitor. Off in dev.",
   "observability.monitorLabels": "Labels added to every monitor (what your Prometheus selects them by, e.g. `release: kube-prometheus-stack`).",
-  "protection.enabled": "`protect` on the CA, KEK, JWT key and Postgres Cluster, `retainOnDelete` on CRDs and data namespaces (README \"Protection\"). Cannot be switched off in staging and prod.",
+  "protection.enabled": "`protect` on the CA, KEK, JWT key and Postgres Cluster, `retainOnDelete` on CRDs and data namespaces (docs/day-2.md \"Protection\"). Cannot be switched off in staging and prod.",
   "gateway.telemetry": "Anonymous telemetry from the gateway and sandboxes to NVIDIA (`server.telemetryEnabled`, chart 0.0.103+). Off in every tier unless the stack opts in; always passed to the chart.",
   "gateway.sandboxRuntimeClass": "RuntimeClass for every sandbox without its own (Kata, gVisor); such sandboxes get the init-container supervisor. GPUs need none: they come through `nvidia.com/gpu` and CDI.",
   "gateway.supervisorTopology": "`combined` or `sidecar` (`supervisor.topology`); proxy credentials need `sidecar`.",
@@ -161,7 +162,7 @@ export const KEY_DOCS: Readonly<Record<string, string>> = {
   "agentSandbox.extensions": "Install the agent-sandbox extensions (claims, templates, warm pools); OpenShell does not need them. Required by `agentSandbox.templates`, `agentSandbox.warmPools` and `openhands.agentSandbox`.",
   "agentSandbox.namespace": "Namespace of the SandboxTemplates, SandboxWarmPools and the claims on them (Pod Security restricted); created only when the stack renders one.",
   "agentSandbox.templates":
-    'SandboxTemplates by name: `{preset, image, port, readinessPath, args, resources, runAsUser, runtimeClassName, workspaceSize, workspaceMountPath}`. `preset: openhands-agent-server` fills every key (README "OpenHands"); without a preset `image` (a full, pinned reference) is required. Pods run non-root with every capability dropped; the workspace volume is RWO on `storage.workspaceClass`.',
+    'SandboxTemplates by name: `{preset, image, port, readinessPath, args, resources, runAsUser, runtimeClassName, workspaceSize, workspaceMountPath}`. `preset: openhands-agent-server` fills every key (docs/frameworks.md "OpenHands"); without a preset `image` (a full, pinned reference) is required. Pods run non-root with every capability dropped; the workspace volume is RWO on `storage.workspaceClass`.',
   "agentSandbox.warmPools": "SandboxWarmPools by name: `{template, replicas}` (pre-started pods of a template, claimed by SandboxClaims).",
   "openhands.appNamespace": "Namespace of the OpenHands app (or the agent SDK client): its ServiceAccount, session key and `openhands-config` ConfigMap live here.",
   "openhands.createAppNamespace": "Create `appNamespace` (Pod Security baseline, NetworkPolicies); false = it exists and only the objects above are added to it.",
@@ -188,7 +189,7 @@ export const KEY_DOCS: Readonly<Record<string, string>> = {
   "openhands.kubernetesRuntime.quota.limitsMemory": "Quota: total memory limits.",
   "openhands.kubernetesRuntime.quota.persistentVolumeClaims": "Quota: PVCs (one per conversation).",
   "nemoclaw.enabled": "Emit NemoClaw's external OpenShell target: CA Secret, blueprint ConfigMap, runner namespace and NetworkPolicy. Needs `gateway.oidc.issuer` and the OpenShell version the release accepts.",
-  "nemoclaw.release": "The NemoClaw release the runner runs; each accepts exactly one OpenShell (README \"NemoClaw\"): a mismatch with `catalog.versions.openshell` is refused.",
+  "nemoclaw.release": "The NemoClaw release the runner runs; each accepts exactly one OpenShell (docs/frameworks.md \"NemoClaw (and OpenClaw)\"): a mismatch with `catalog.versions.openshell` is refused.",
   "nemoclaw.namespace": "Namespace of the NemoClaw blueprint runner (Pod Security restricted).",
   "nemoclaw.workspace": "OpenShell workspace the blueprint targets.",
 };
@@ -254,12 +255,11 @@ function cell(v: unknown): string {
 }
 
 /** docs/configuration.md: every key with what it accepts, its default per tier and its meaning. */
+/** The generated part of docs/configuration.md (between its config-reference markers). */
 export function renderConfigDoc(): string {
   const rows = [
-    "# Configuration reference",
-    "",
     "Generated from the zod schema (`config/schema.ts`) and the tier defaults (`config/defaults.ts`) by `npm run docs`;",
-    "a test fails when this file is stale. Set keys with `pulumi config set --path <key> <value>`; secrets with `--secret`.",
+    "a test fails when this part is stale. Set keys with `pulumi config set --path <key> <value>`; secrets with `--secret`.",
     "",
     `| key | accepts | ${TIERS.join(" | ")} | meaning |`,
     `|---|---|${TIERS.map(() => "---").join("|")}|---|`,
@@ -272,21 +272,5 @@ export function renderConfigDoc(): string {
     rows.push(`| \`${key}\` | secret string | ${TIERS.map(() => "—").join(" | ")} | ${text} |`);
   }
   rows.push("", "## Protection by tier (`protection.enabled`)", "", protectionTable());
-  return `${rows.join("\n")}\n`;
-}
-
-/** The Markdown table of every key with its default per tier. */
-export function renderConfigTable(): string {
-  const rows = [
-    `| key | ${TIERS.join(" | ")} | meaning |`,
-    `|---|${TIERS.map(() => "---").join("|")}|---|`,
-  ];
-  for (const path of schemaLeaves()) {
-    const defaults = TIERS.map((t) => (path === "tier" ? "—" : cell(valueAt(TIER_DEFAULTS[t], path))));
-    rows.push(`| \`${path}\` | ${defaults.join(" | ")} | ${KEY_DOCS[path] ?? ""} |`);
-  }
-  for (const [key, text] of Object.entries(SECRET_KEYS)) {
-    rows.push(`| \`${key}\` (secret) | ${TIERS.map(() => "—").join(" | ")} | ${text} |`);
-  }
   return rows.join("\n");
 }

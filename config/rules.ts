@@ -8,14 +8,12 @@
  * not parse can never reach a rule. One bad section hides only the rules that
  * read it; every other rule still reports.
  */
-import { CHARTS, DIGEST_REQUIRED_TIERS, DRIVER_NODE_OS_TAGS, IMAGES, RELEASES, expectedSha256 } from "../catalog/artifacts";
-import { selectArtifacts, selectManifests, type Switches } from "../catalog/selection";
-import { AGENT_SANDBOX_NAMESPACE } from "../manifests/agentSandbox";
+import { AGENT_SANDBOX_NAMESPACE, CHARTS, DIGEST_REQUIRED_TIERS, DRIVER_NODE_OS_TAGS, IMAGES, RELEASES, expectedSha256 } from "../catalog/artifacts";
+import { effectiveAgentSandbox, selectArtifacts, selectManifests, type Switches } from "./selection";
 import { compareSemver, kubernetesAtLeast, parseSemver } from "../catalog/versions";
 import { parseImageRef } from "../registry/imageRef";
-import { definedClasses } from "../plan/plan";
 import { chartMapping, chartSourceHost, checkLocation } from "../registry/resolver";
-import { NEMOCLAW_RELEASES, OPENCLAW_SANDBOX_MEMORY, OPENHANDS_KUBERNETES_RUNTIME, effectiveAgentSandbox, nemoclawReleasesAccepting, openhandsHasKubernetesRuntime } from "../catalog/frameworks";
+import { NEMOCLAW_RELEASES, OPENCLAW_SANDBOX_MEMORY, OPENHANDS_KUBERNETES_RUNTIME, nemoclawReleasesAccepting, openhandsHasKubernetesRuntime } from "../catalog/frameworks";
 import { quantityAtLeast } from "../lib/quantity";
 import { formatPath, type ConfigIssue } from "./errors";
 import type { Config } from "./schema";
@@ -39,6 +37,12 @@ function atLeast(version: string, minimum: string): boolean {
 
 /** CIDRs that mean "every address". */
 export const ANY_ADDRESS: readonly string[] = ["0.0.0.0/0", "::/0"];
+
+/** The StorageClasses a stack defines, by name. */
+export function definedClasses(c: Pick<Config, "storage">): string[] {
+  const s = c.storage;
+  return [...(s.cephfs.mode !== "none" ? [s.cephfs.className] : []), ...(s.nfs.enabled ? [s.nfs.className] : [])];
+}
 
 export type Section = keyof Config;
 
@@ -280,7 +284,7 @@ const STATE_RULES: readonly Rule[] = [
       ? [
           issue(
             ["protection", "enabled"],
-            `cannot be false in the ${c.tier} tier: it protects ${PROTECTED_STATE}; to tear the stack down on purpose, unprotect it in the state instead (README "Tearing down")`,
+            `cannot be false in the ${c.tier} tier: it protects ${PROTECTED_STATE}; to tear the stack down on purpose, unprotect it in the state instead (docs/day-2.md "Tearing down")`,
           ),
         ]
       : [],

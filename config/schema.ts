@@ -99,7 +99,7 @@ export const ImageOverrideSchema = strict({
 });
 
 export const CatalogSchema = strict({
-  /** Release id → version (see README "Pinned versions"). */
+  /** Release id → version (see docs/upgrades.md "Pinned versions"). */
   versions: recordOf(RELEASE_IDS, z.string().min(1), "release").superRefine((rec, ctx) => {
     for (const [id, version] of Object.entries(rec)) {
       const why = RELEASE_IDS.includes(id as ReleaseId) ? checkReleaseVersion(id as ReleaseId, version) : undefined;
@@ -401,7 +401,7 @@ export const ObservabilitySchema = strict({
 export const ProtectionSchema = strict({
   /**
    * Protect what users cannot get back: `protect` on the CA, the KEK, the JWT key and the Postgres
-   * Cluster, `retainOnDelete` on the CRDs and the namespaces that hold data (README "Protection").
+   * Cluster, `retainOnDelete` on the CRDs and the namespaces that hold data (docs/day-2.md "Protection").
    * On in staging and prod, where it cannot be switched off; off in dev unless switched on.
    */
   enabled: z.boolean(),

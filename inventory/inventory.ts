@@ -5,7 +5,7 @@
  * and why. Derived from the plan, so it is what the graph deploys.
  */
 import type { ImageBinding } from "../catalog/artifacts";
-import type { Plan } from "../plan/plan";
+import type { Plan } from "../plan/types";
 
 export interface InventoryImage {
   readonly source: string;

@@ -16,9 +16,11 @@
  * dependsOn, so the workload is created after them.
  */
 import { parseAllDocuments } from "yaml";
-import type { HealthEndpoints } from "../catalog/artifacts";
+import { AGENT_SANDBOX_NAMESPACE, type HealthEndpoints } from "../catalog/artifacts";
 import { formatImageRef, imageName, parseImageRef } from "../registry/imageRef";
 import { ManifestError } from "./load";
+
+export { AGENT_SANDBOX_NAMESPACE };
 
 export type K8sObject = Record<string, unknown> & {
   apiVersion: string;
@@ -26,7 +28,6 @@ export type K8sObject = Record<string, unknown> & {
   metadata: { name: string; namespace?: string; [k: string]: unknown };
 };
 
-export const AGENT_SANDBOX_NAMESPACE = "agent-sandbox-system";
 export const SANDBOX_CRD = "sandboxes.agents.x-k8s.io";
 export const CA_BUNDLE_PATH = "spec.conversion.webhook.clientConfig.caBundle";
 

@@ -1,6 +1,6 @@
 /** Loads, verifies and prepares the agent-sandbox manifest a plan selects. */
 import { agentSandboxHealth } from "../catalog/artifacts";
-import type { Plan } from "../plan/plan";
+import type { Plan } from "../plan/types";
 import { formatImageRef, imageName } from "../registry/imageRef";
 import { prepareAgentSandbox, type AgentSandboxParts } from "./agentSandbox";
 import { DEFAULT_READER, loadManifest, type ManifestReader } from "./load";

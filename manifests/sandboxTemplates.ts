@@ -10,12 +10,13 @@
  * `networkPolicyManagement`; the warm pool names its template in
  * `sandboxTemplateRef.name` (not `templateRef`).
  */
-import { OPENHANDS_AGENT_SERVER, effectiveAgentSandbox } from "../catalog/frameworks";
+import { OPENHANDS_AGENT_SERVER } from "../catalog/frameworks";
+import { effectiveAgentSandbox } from "../config/selection";
 import type { Config } from "../config/schema";
-import type { Plan } from "../plan/plan";
+import type { Plan } from "../plan/types";
 import { templateImageId } from "../plan/frameworks";
 import { formatImageRef } from "../registry/imageRef";
-import { COMMON_LABELS } from "../values/labels";
+import { COMMON_LABELS } from "./labels";
 
 export const EXTENSIONS_API_VERSION = "extensions.agents.x-k8s.io/v1beta1";
 /** The label that selects a template's pods (NetworkPolicies). */

@@ -3,11 +3,11 @@
  * sections add, and the images of the stack's own SandboxTemplates resolved
  * through the registry resolver like every catalog image.
  */
-import { effectiveAgentSandbox } from "../catalog/frameworks";
+import { effectiveAgentSandbox } from "../config/selection";
 import type { Config } from "../config/schema";
 import { formatImageRef, parseImageRef } from "../registry/imageRef";
 import { resolveImageRef, type RegistrySettings } from "../registry/resolver";
-import type { NamespacePlan, ResolvedImage } from "./plan";
+import type { NamespacePlan, ResolvedImage } from "./types";
 
 /** Catalog-style id of a stack template's own image. */
 export const templateImageId = (template: string): string => `agentSandbox.template.${template}`;

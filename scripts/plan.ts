@@ -12,7 +12,7 @@ import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { parse } from "yaml";
 import type { SecretPresenceMap } from "../config/secrets";
-import { componentGraph, componentWaits, criticalPath, unwaited } from "../plan/graph";
+import { componentGraph, componentWaits, criticalPath, unwaited } from "../components/graph";
 import { planStackFile } from "../plan/fromStackFile";
 import { readProjectFile } from "../config/stackFile";
 import type { Plan } from "../plan/plan";
@@ -24,7 +24,7 @@ import type { KubeconfigSource } from "../lib/kubeconfig";
 import { preflightLines, runPreflight, type Preflight } from "../migration/preflight";
 import { rotationUnprotectCommands } from "../state/protection";
 import { probeSummary } from "../verify/probe";
-import { effectiveAgentSandbox } from "../catalog/frameworks";
+import { effectiveAgentSandbox } from "../config/selection";
 import { sessionKeyNamespaces } from "../values/openhands";
 import { NEMOCLAW_BLUEPRINT_CONFIGMAP, NEMOCLAW_CREDENTIAL_SECRET, NEMOCLAW_TARGET_SECRET, nemoclawEndpoint, nemoclawRunnerPod } from "../values/nemoclaw";
 import { UsageError, exitWith, parseOptions, runCommand, type CommandResult } from "./cli";
@@ -121,7 +121,7 @@ export async function clusterPreflight(
 
 const PREFLIGHT_TIMEOUT_MS = 10_000;
 
-/** Each framework section that is on, with the objects it adds (README "Agent frameworks"). */
+/** Each framework section that is on, with the objects it adds (docs/frameworks.md "Agent frameworks"). */
 export function frameworkSections(plan: Plan): Record<string, string[]> {
   const c = plan.config;
   const n = plan.namespaces;
@@ -173,7 +173,7 @@ export function planSummary(plan: Plan, secrets: SecretPresenceMap, cluster: Clu
     components: plan.components,
     installOrder: graph.order,
     criticalPath: criticalPath(graph),
-    /** Component → the parts of others it waits for (plan/graph.ts); README "Install order and waits". */
+    /** Component → the parts of others it waits for (components/graph.ts); docs/install.md "Install order and waits". */
     waits: componentWaits(plan),
     waitedForByNothing: unwaited(plan),
     versions: plan.versions,

@@ -6,7 +6,7 @@
  * audited (OpenShell's default for an unset `enforcement` is audit).
  */
 import { stringify } from "yaml";
-import type { Plan } from "../plan/plan";
+import type { Plan } from "../plan/types";
 import { sortKeys, type Json } from "../lib/tree";
 
 export const EGRESS_CONFIGMAP = "openshell-egress-policy";

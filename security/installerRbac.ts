@@ -4,7 +4,7 @@
  * charts render. docs/installer-rbac.yaml is generated from it; a test checks
  * it covers every kind the graph registers.
  */
-import { PART_OF } from "../values/labels";
+import { PART_OF } from "../manifests/labels";
 import { stringify } from "yaml";
 
 export interface RbacRule {

@@ -1,14 +1,14 @@
 /**
  * NetworkPolicies for every namespace the graph owns: default-deny ingress
  * and egress, then one named allow per conversation the platform needs.
- * Pure; README "What may talk to what" is the table of the same rules.
+ * Pure; docs/install.md "What may talk to what" is the table of the same rules.
  */
-import type { Plan } from "../plan/plan";
+import type { Plan } from "../plan/types";
 import { GATEWAY_SELECTOR } from "../values/openshell";
 import { OPENHANDS_RUNTIME_PORTS, OPENHANDS_RUNTIME_SELECTOR } from "../catalog/frameworks";
 import { TEMPLATE_LABEL, resolvedTemplates } from "../manifests/sandboxTemplates";
 import { namespaceRoles } from "./podSecurity";
-import { COMMON_LABELS } from "../values/labels";
+import { COMMON_LABELS } from "../manifests/labels";
 
 export interface NetworkPolicyObject {
   apiVersion: "networking.k8s.io/v1";

@@ -4,7 +4,7 @@
  * pinned to the cluster's minor, and every relaxation named.
  */
 import { parseKubernetesVersion } from "../catalog/versions";
-import type { Plan } from "../plan/plan";
+import type { Plan } from "../plan/types";
 
 export type PsaLevel = "privileged" | "baseline" | "restricted";
 

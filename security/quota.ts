@@ -1,8 +1,8 @@
 /** ResourceQuota and LimitRange of the sandbox namespace, per tier. */
-import type { Plan } from "../plan/plan";
+import type { Plan } from "../plan/types";
 import { OPENCLAW_SANDBOX_MEMORY } from "../catalog/frameworks";
 import { quantityAtLeast } from "../lib/quantity";
-import { COMMON_LABELS } from "../values/labels";
+import { COMMON_LABELS } from "../manifests/labels";
 
 
 export function sandboxQuota(plan: Plan) {

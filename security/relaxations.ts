@@ -5,7 +5,7 @@
  * by `npm run plan`.
  */
 import { ANY_ADDRESS } from "../config/rules";
-import type { Plan } from "../plan/plan";
+import type { Plan } from "../plan/types";
 import { namespaceRoles } from "./podSecurity";
 
 /** Human-readable relaxations in force, printed as warnings on every run. */

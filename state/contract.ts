@@ -22,7 +22,7 @@ export interface StateContract {
 export const CONTRACT_FILE = join(__dirname, "contract.json");
 
 export const ABOUT =
-  "URNs of the stateful resources (keys, certificates, Secrets, CRDs, the Postgres Cluster, namespaces, StorageClasses, charts, the provider) each example stack has shipped. A change must keep producing each one, directly or through an alias; see README \"State contract\". Maintained by npm run state-contract; never edit a URN by hand.";
+  "URNs of the stateful resources (keys, certificates, Secrets, CRDs, the Postgres Cluster, namespaces, StorageClasses, charts, the provider) each example stack has shipped. A change must keep producing each one, directly or through an alias; see docs/day-2.md \"State contract\". Maintained by npm run state-contract; never edit a URN by hand.";
 
 export function readContract(file: string = CONTRACT_FILE): StateContract {
   return JSON.parse(readFileSync(file, "utf8")) as StateContract;
@@ -38,7 +38,7 @@ export function extendContract(contract: StateContract, checks: Readonly<Record<
   const lost = Object.entries(checks).flatMap(([stack, c]) => c.lost.map((u) => `${stack}: ${u}`));
   if (lost.length > 0) {
     throw new Error(
-      `these URNs would be deleted from users' states; add an alias that maps the new resource to each (README "State contract"), or retire it with a reason:\n  ${lost.join("\n  ")}`,
+      `these URNs would be deleted from users' states; add an alias that maps the new resource to each (docs/day-2.md "State contract"), or retire it with a reason:\n  ${lost.join("\n  ")}`,
     );
   }
   const stacks: Record<string, string[]> = {};

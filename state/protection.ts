@@ -1,6 +1,6 @@
 /**
  * What the graph protects, per tier: the state users cannot get back. One
- * table; the components read the plan derived from it, README and the
+ * table; the components read the plan derived from it, docs/day-2.md and the
  * configuration reference render it, and the tests assert it on the mocked
  * graph (chart children through the chart's transform).
  *
@@ -11,8 +11,6 @@
  *   object stays in the cluster (a CRD deletion would delete every custom
  *   resource of it; a namespace deletion everything in it).
  */
-import type { NamespacePlan } from "../plan/plan";
-
 export type ProtectionOption = "protect" | "retainOnDelete";
 
 export interface ProtectedState {
@@ -50,7 +48,7 @@ export interface ProtectionPlan {
   readonly namespaces: readonly string[];
 }
 
-export function protectionPlan(enabled: boolean, ns: Pick<NamespacePlan, "gateway" | "sandbox">): ProtectionPlan {
+export function protectionPlan(enabled: boolean, ns: { readonly gateway: string; readonly sandbox: string }): ProtectionPlan {
   return {
     enabled,
     keys: enabled,
@@ -60,7 +58,7 @@ export function protectionPlan(enabled: boolean, ns: Pick<NamespacePlan, "gatewa
   };
 }
 
-/** The protection table as Markdown (README and docs/configuration.md). */
+/** The protection table as Markdown (docs/day-2.md and docs/configuration.md). */
 export function protectionTable(): string {
   const rows = PROTECTED_STATE.map(
     (p) => `| ${p.what} | ${p.resources} | \`${p.option}\` | ${p.when === "always" ? "every tier" : "staging, prod; dev with `protection.enabled`"} | ${p.why} |`,

@@ -4,8 +4,8 @@
  * (a name the server certificate covers: `<release>.<namespace>.svc.cluster.local`,
  * see pki/certificates.ts), and the ConfigMap in-cluster clients read. Pure.
  */
-import type { Plan } from "../plan/plan";
-import { COMMON_LABELS } from "./labels";
+import type { Plan } from "../plan/types";
+import { COMMON_LABELS } from "../manifests/labels";
 import { GATEWAY_NAME, GATEWAY_PORT } from "./openshell";
 
 /** The gateway's name in the OpenShell CLI: one per stack, so several stacks live side by side. */

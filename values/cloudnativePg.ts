@@ -4,9 +4,9 @@
  * passwords never pass through Pulumi: the operator generates the
  * `<cluster>-app` Secret the gateway reads.
  */
-import type { Plan } from "../plan/plan";
+import type { Plan } from "../plan/types";
 import { chartImageValues, resolvedImage } from "./images";
-import { PART_OF } from "./labels";
+import { PART_OF } from "../manifests/labels";
 import { mergeValues, sortKeys, type Json, type Values } from "../lib/tree";
 
 export const CLUSTER_API = "postgresql.cnpg.io/v1";

@@ -1,12 +1,12 @@
 /**
  * Every object the framework sections add, built from the plan (pure): the
- * Frameworks component registers them, and plan/graph.ts reads which
+ * Frameworks component registers them, and components/graph.ts reads which
  * namespaces they are in and whether any needs the agent-sandbox extension
  * API, so what the component waits for is computed in one place.
  */
 import { OPENHANDS_AGENT_SERVER } from "../catalog/frameworks";
 import { resolvedTemplates, sandboxTemplateObject, sandboxWarmPoolObjects } from "../manifests/sandboxTemplates";
-import type { Plan } from "../plan/plan";
+import type { Plan } from "../plan/types";
 import { NEMOCLAW_CA_KEY, NEMOCLAW_TARGET_SECRET, nemoclawBlueprintConfigMap } from "./nemoclaw";
 import { openhandsConfigMap, openhandsRuntimeQuota, openhandsRuntimeRbac, openhandsSdkRbac, openhandsServiceAccount, sessionKeyNamespaces } from "./openhands";
 

@@ -6,8 +6,8 @@
  * switches, MIG, CDI and time-slicing.
  */
 import type { ImageBinding } from "../catalog/artifacts";
-import type { Plan } from "../plan/plan";
-import { gpuComponentValues } from "./gpuComponents";
+import type { Plan } from "../plan/types";
+import { gpuComponentValues } from "../config/selection";
 import { chartImageValues } from "./images";
 import { mergeValues, setPath, sortKeys, type Values } from "../lib/tree";
 

@@ -4,7 +4,7 @@
  * online or mirrored, so chart defaults never decide where a pod pulls from.
  */
 import type { ChartId } from "../catalog/artifacts";
-import type { ResolvedImage } from "../plan/plan";
+import type { ResolvedImage } from "../plan/types";
 import { formatImageRef, imageName, tagForValues } from "../registry/imageRef";
 import { setPath, type Values } from "../lib/tree";
 

@@ -4,8 +4,8 @@
  * CloudNativePG-recommended PodMonitor; `enablePodMonitor` is deprecated),
  * and, through chart values, the CNPG operator and the DCGM exporter.
  */
-import type { Plan } from "../plan/plan";
-import { PART_OF } from "./labels";
+import type { Plan } from "../plan/types";
+import { PART_OF } from "../manifests/labels";
 import { GATEWAY_SELECTOR } from "./openshell";
 import type { Values } from "../lib/tree";
 

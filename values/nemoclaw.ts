@@ -7,8 +7,8 @@
  */
 import { stringify } from "yaml";
 import { NEMOCLAW_BLUEPRINT_DIR, NEMOCLAW_RELEASES, NEMOCLAW_TARGET_DIR } from "../catalog/frameworks";
-import type { Plan } from "../plan/plan";
-import { COMMON_LABELS } from "./labels";
+import type { Plan } from "../plan/types";
+import { COMMON_LABELS } from "../manifests/labels";
 import { GATEWAY_NAME, GATEWAY_PORT } from "./openshell";
 
 export const NEMOCLAW_TARGET_SECRET = "nemoclaw-openshell-target";

@@ -5,9 +5,9 @@
  */
 import { stringify } from "yaml";
 import { OPENHANDS_KUBERNETES_KEYS, OPENHANDS_RUNTIME_RULES, OPENHANDS_SDK_RULES, type OpenHandsKubernetesKey } from "../catalog/frameworks";
-import type { Plan } from "../plan/plan";
+import type { Plan } from "../plan/types";
 import { formatImageRef } from "../registry/imageRef";
-import { COMMON_LABELS } from "./labels";
+import { COMMON_LABELS } from "../manifests/labels";
 
 export const OPENHANDS_CONFIGMAP = "openhands-config";
 export const OPENHANDS_CONFIG_KEY = "config.toml";

@@ -5,7 +5,7 @@
  */
 import { kubernetesAtLeast } from "../catalog/versions";
 import { migratesTo } from "../migration/agentSandbox";
-import type { Plan } from "../plan/plan";
+import type { Plan } from "../plan/types";
 import { chartImageValues } from "./images";
 import { mergeValues, sortKeys, type Json, type Values } from "../lib/tree";
 

@@ -4,11 +4,11 @@
  * driver charts. Two roles are wired through the graph: the RWX class of
  * sandbox workspaces and the RWO class of Postgres.
  */
-import type { Plan } from "../plan/plan";
+import type { Plan } from "../plan/types";
 import { imageName } from "../registry/imageRef";
 import { chartImageValues } from "./images";
 import { mergeValues, sortKeys, type Values } from "../lib/tree";
-import { COMMON_LABELS } from "./labels";
+import { COMMON_LABELS } from "../manifests/labels";
 
 export const CEPH_SECRET = "csi-cephfs-secret";
 export const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";

@@ -2,15 +2,15 @@
  * `verify`'s checks: expectations (verify/expectations.ts) against the
  * objects the cluster returned. Pure: no client, no clock (the time is
  * passed in). Each failed check is one finding naming the object, what was
- * expected, what was found and the README troubleshooting row.
+ * expected, what was found and the troubleshooting row (docs/troubleshooting.md).
  */
 import { X509Certificate } from "node:crypto";
 import { describeRef, refKey, type Expectation } from "./expectations";
 import { rowReference } from "./troubleshooting";
 
 export interface Finding {
-  /** The expectation's check, or what `--probe` does (probe: the Sandbox; mtls: the gateway handshake and /readyz). */
-  readonly check: Expectation["check"] | "probe" | "mtls";
+  /** The expectation's check, or what `--probe` does (probe: the Sandbox; mtls: the gateway handshake and /readyz; openshell: a sandbox through the gateway with the CLI). */
+  readonly check: Expectation["check"] | "probe" | "mtls" | "openshell";
   readonly object: string;
   readonly expected: string;
   readonly found: string;

@@ -4,10 +4,10 @@
  * applies and the stack's CA) in, a list of expectations out; verify/checks.ts
  * compares them with what the cluster returned.
  */
-import { AGENT_SANDBOX_NAMESPACE } from "../manifests/agentSandbox";
+import { AGENT_SANDBOX_NAMESPACE } from "../catalog/artifacts";
 import type { K8sObject } from "../manifests/agentSandbox";
 import { STORAGE_VERSION, migratesTo } from "../migration/agentSandbox";
-import type { Plan } from "../plan/plan";
+import type { Plan } from "../plan/types";
 import { serverDnsNames, serverIpAddresses } from "../pki/certificates";
 import { MIRROR_CA_CONFIGMAP } from "../components/namespaces";
 import { networkPolicies } from "../security/networkPolicies";

@@ -4,12 +4,16 @@
  * it judges the outcome. Pure; verify/run.ts drives it through the cluster
  * layer. `npm run plan` lists the same objects.
  */
-import type { Plan } from "../plan/plan";
+import type { Plan } from "../plan/types";
 import { formatImageRef } from "../registry/imageRef";
-import { COMMON_LABELS } from "../values/labels";
+import { COMMON_LABELS } from "../manifests/labels";
 import type { Finding, KubeObject } from "./checks";
 import type { ObjectRef } from "./expectations";
+import { probeSandboxImage, SANDBOX_NAME_PREFIX } from "./openshellProbe";
 import { rowReference } from "./troubleshooting";
+import { sandboxReady } from "./sandboxStatus";
+
+export { sandboxReady };
 
 export const PROBE_NAME = "platform-verify-probe";
 export const PROBE_WORKSPACE = "workspace";
@@ -83,20 +87,11 @@ export function probeSummary(plan: Plan): string[] {
     `Sandbox ${p.sandboxRef.namespace}/${p.sandboxRef.name} (agents.x-k8s.io/v1beta1, image ${p.image}), deleted after it is Ready`,
     `PersistentVolumeClaim ${p.pvcRef.namespace}/${p.pvcRef.name} (${p.storageClass ?? "the default class"}, ${PROBE_WORKSPACE_SIZE}), deleted with it`,
     "port-forwards to a gateway pod: mTLS handshake on 8080, GET /readyz on 8081",
+    `with the OpenShell CLI (on PATH or --openshell-cli): sandbox ${SANDBOX_NAME_PREFIX}<6 hex> through the gateway (image ${probeSandboxImage(plan)} unless --probe-image; its main process \`sleep\`), one \`sandbox exec\`, then \`sandbox delete\``,
   ];
 }
 
 const record = (v: unknown): Readonly<Record<string, unknown>> => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
-
-/** The Sandbox's Ready condition, when it has one. */
-export function sandboxReady(o: KubeObject | null): { ready: boolean; detail: string } {
-  if (o === null) return { ready: false, detail: "the Sandbox does not exist" };
-  const conditions = Array.isArray(record(o["status"])["conditions"]) ? (record(o["status"])["conditions"] as unknown[]).map(record) : [];
-  const c = conditions.find((x) => x["type"] === "Ready");
-  if (c === undefined) return { ready: false, detail: "no Ready condition" };
-  const reason = typeof c["reason"] === "string" ? ` (${c["reason"]}${typeof c["message"] === "string" ? `: ${c["message"]}` : ""})` : "";
-  return { ready: c["status"] === "True", detail: `Ready=${String(c["status"])}${reason}` };
-}
 
 /** The finding for a probe Sandbox that did not become Ready in time (none when it did). */
 export function probeFindings(p: ProbePlan, sandbox: KubeObject | null, pvc: KubeObject | null, timeoutSeconds: number): Finding[] {

@@ -3,13 +3,15 @@
  * it, and with --probe start the probe Sandbox and call the gateway. The
  * cluster is the thin client layer (verify/cluster.ts) or a test's fake.
  */
-import type { Plan } from "../plan/plan";
+import type { Plan } from "../plan/types";
 import { gatewayServiceHost } from "../values/clients";
-import { GATEWAY_PORT, GATEWAY_SELECTOR } from "../values/openshell";
+import { GATEWAY_PORT } from "../values/openshell";
 import { checkPlatform, type Finding, type KubeObject } from "./checks";
 import type { Cluster } from "./cluster";
 import { expectations, readsOf, type CrdExpectation } from "./expectations";
 import { mtlsHandshake, readyz, type ClientIdentity } from "./gateway";
+import type { CliProbeOutcome } from "./openshellProbe";
+import { readyGatewayPod, runCliProbe, type CliProbeDeps } from "./openshellRun";
 import { probeFindings, probePlan } from "./probe";
 import { rowReference } from "./troubleshooting";
 
@@ -27,6 +29,13 @@ export interface VerifyOptions {
   readonly timeoutSeconds: number;
   readonly now: () => Date;
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * --probe through the gateway with the OpenShell CLI: how to run it, or why
+   * it cannot (no CLI found); absent: not attempted.
+   */
+  readonly openshell?: { readonly deps: CliProbeDeps } | { readonly missing: string };
+  /** --probe-image: the CLI probe's sandbox image instead of the stack's default sandbox image. */
+  readonly probeImage?: string;
   /** The gateway calls (tests substitute them). */
   readonly gateway?: {
     handshake(port: number, servername: string, id: ClientIdentity, timeoutMs: number): Promise<string | undefined>;
@@ -40,14 +49,11 @@ export interface VerifyReport {
   readonly serverVersion: string;
   readonly checks: number;
   readonly findings: readonly Finding[];
+  /** With --probe: the probe through the gateway with the OpenShell CLI (its step times), or why it did not run. */
+  readonly openshell?: CliProbeOutcome;
 }
 
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-function podReady(p: KubeObject): boolean {
-  const status = p["status"] as { conditions?: { type?: string; status?: string }[] } | undefined;
-  return (status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
-}
 
 async function runProbe(cluster: Cluster, o: VerifyOptions): Promise<Finding[]> {
   const p = probePlan(o.plan);
@@ -74,12 +80,10 @@ async function runProbe(cluster: Cluster, o: VerifyOptions): Promise<Finding[]> 
 
 async function runGatewayProbe(cluster: Cluster, o: VerifyOptions): Promise<Finding[]> {
   const ns = o.plan.namespaces.gateway;
-  const selector = Object.entries(GATEWAY_SELECTOR).map(([k, v]) => `${k}=${v}`).join(",");
   const finding = (object: string, expected: string, found: string): Finding => ({ check: "mtls", object, expected, found, troubleshooting: rowReference("mtls") });
-  const pods = await cluster.list({ apiVersion: "v1", kind: "Pod", namespace: ns, labelSelector: selector });
-  const pod = pods.find(podReady);
-  if (pod === undefined) return [finding(`Pod ${ns} [${selector}]`, "a Ready gateway pod to forward to", `${pods.length} pod(s), none Ready`)];
-  const name = String((pod["metadata"] as { name?: unknown }).name);
+  const pod = await readyGatewayPod(cluster, ns);
+  if ("why" in pod) return [finding(`Pod ${ns} [${pod.selector}]`, "a Ready gateway pod to forward to", pod.why)];
+  const name = pod.name;
   if (o.client === undefined) return [finding(`Pod ${ns}/${name}`, "the stack's client certificate and key (outputs clientCertificate, clientKey)", "not in the stack outputs")];
   const g = o.gateway ?? { handshake: mtlsHandshake, readyz };
   const timeoutMs = Math.min(o.timeoutSeconds, 30) * 1000;
@@ -107,9 +111,27 @@ export async function verifyCluster(cluster: Cluster, o: VerifyOptions): Promise
   const observed = await cluster.read(readsOf(list));
   const findings = checkPlatform(list, observed, o.now());
   let checks = list.length;
+  let openshell: CliProbeOutcome | undefined;
   if (o.probe) {
     findings.push(...(await runProbe(cluster, o)), ...(await runGatewayProbe(cluster, o)));
     checks += 3;
+    if (o.openshell !== undefined && "missing" in o.openshell) openshell = { ran: false, reason: o.openshell.missing };
+    else if (o.openshell !== undefined) {
+      const r = await runCliProbe(
+        cluster,
+        {
+          plan: o.plan,
+          caPem: o.caPem,
+          ...(o.client !== undefined ? { client: o.client } : {}),
+          timeoutSeconds: o.timeoutSeconds,
+          ...(o.probeImage !== undefined ? { image: o.probeImage } : {}),
+        },
+        o.openshell.deps,
+      );
+      openshell = r.outcome;
+      findings.push(...r.findings);
+      if (r.outcome.ran) checks += 1;
+    }
   }
-  return { context: cluster.context, server: cluster.server, serverVersion, checks, findings };
+  return { context: cluster.context, server: cluster.server, serverVersion, checks, findings, ...(openshell !== undefined ? { openshell } : {}) };
 }

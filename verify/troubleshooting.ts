@@ -1,6 +1,6 @@
 /**
- * The README troubleshooting rows `verify` findings point at: one row per
- * kind of finding, in README "Troubleshooting" › "verify findings" (a test
+ * The troubleshooting rows `verify` findings point at: one row per
+ * kind of finding, in docs/troubleshooting.md "verify findings" (a test
  * checks every row is there).
  */
 export const TROUBLESHOOTING = {
@@ -16,9 +16,13 @@ export const TROUBLESHOOTING = {
   clients: "in-cluster client Secret or ConfigMap missing",
   probe: "probe Sandbox not Ready or workspace PVC not bound",
   mtls: "gateway mTLS handshake or /readyz fails",
+  openshellRegister: "OpenShell CLI cannot register or reach the gateway",
+  openshellCreate: "OpenShell sandbox not Ready through the gateway",
+  openshellExec: "command in the OpenShell sandbox fails or prints something else",
+  openshellDelete: "OpenShell sandbox delete fails",
 } as const;
 
 export type TroubleshootingRow = keyof typeof TROUBLESHOOTING;
 
 /** How a finding names its row. */
-export const rowReference = (row: TroubleshootingRow): string => `README Troubleshooting › verify findings: "${TROUBLESHOOTING[row]}"`;
+export const rowReference = (row: TroubleshootingRow): string => `docs/troubleshooting.md › verify findings: "${TROUBLESHOOTING[row]}"`;

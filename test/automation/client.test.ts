@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { registerScript } from "../../automation/bundle";
+import { registerScript } from "../../values/clientBundle";
 import { CLIENT_USAGE } from "../../automation/client";
 import { localDeps } from "../../automation/deps";
 import { run, type Workspace } from "../../automation/orchestrate";

@@ -51,6 +51,9 @@ describe("platform verify", () => {
     [["--stack", "qa"], 'unknown stack "qa": no Pulumi.qa.yaml; stacks: dev, staging, prod'],
     [["--stack", "dev", "--timeout", "0"], '--timeout must be whole seconds from 1 to 3600, got "0"'],
     [["--stack", "dev", "--kubectl"], 'unknown argument "--kubectl"'],
+    [["--stack", "dev", "--openshell-cli", "/usr/bin/openshell"], "--openshell-cli applies with --probe"],
+    [["--stack", "dev", "--probe-image", "registry.example/agents/claude:1"], "--probe-image applies with --probe"],
+    [["--stack", "dev", "--probe", "--probe-image"], "--probe-image needs a value"],
   ])("%j: exit 2 with the usage on stderr", async (argv, message) => {
     expect(await run(["verify", ...argv], workspace(), VARS, ROOT, deps(fakeCluster([])))).toEqual({ code: 2, results: [], text: `${message}\n${VERIFY_USAGE}`, stream: "stderr" });
   });
@@ -70,7 +73,7 @@ describe("platform verify", () => {
     expect(seen).toEqual([{ context: "prod" }]);
   });
 
-  it("a broken cluster: exit 1, each finding with its object, expectation, finding and README row; --json is pure JSON", async () => {
+  it("a broken cluster: exit 1, each finding with its object, expectation, finding and troubleshooting row; --json is pure JSON", async () => {
     const objects = healthy("dev").filter((o) => o["kind"] !== "CustomResourceDefinition");
     const out = await run(["verify", "--stack", "dev"], workspace(), VARS, ROOT, deps(fakeCluster(objects)));
     expect(out.code).toBe(1);
@@ -149,7 +152,11 @@ describe("platform verify", () => {
     };
     const bad = await run(["verify", "--stack", "dev", "--probe"], workspace(outputs), VARS, ROOT, { ...d, verify: { ...d.verify, gateway: broken } });
     expect(bad.code).toBe(1);
-    expect(bad.text.split("\n").slice(1)).toEqual([
+    // No OpenShell CLI on this PATH: said so, the exit code is the checks' own.
+    expect(bad.text.split("\n")[1]).toBe(
+      "openshell probe: not run: the OpenShell CLI (openshell) is not on PATH: no sandbox was created through the gateway (install it or pass --openshell-cli <path>)",
+    );
+    expect(bad.text.split("\n").slice(2)).toEqual([
       "FAIL Pod openshell/openshell-0 port 8080",
       "  expected: an mTLS handshake as openshell.openshell.svc.cluster.local with the stack's CA and client certificate",
       "  found:    the gateway closed the connection (client certificate refused?)",
@@ -216,5 +223,79 @@ describe("verify over a selection", () => {
     expect(out.code).toBe(1);
     expect(out.text).toMatch(/^verify dev: context "kind-dev" .*all passed\n/);
     expect(out.text).toContain("STACK    TIER     OPERATION  RESULT  CHANGES  DURATION");
+  });
+});
+
+describe("verify --probe with an OpenShell CLI on PATH", () => {
+  // A fake `openshell` (a shell script) stands in for the real CLI: it logs each call with the
+  // environment it saw, imports the bundle on `gateway add` the way 0.0.111 does, and answers.
+  const script = (log: string) => `#!/bin/sh
+echo "ARGS $*" >> '${log}'
+echo "HOME=$HOME XDG_CONFIG_HOME=$XDG_CONFIG_HOME GATEWAY=\${OPENSHELL_GATEWAY:-unset}" >> '${log}'
+case "$1 $2" in
+  "gateway add")
+    d="$XDG_CONFIG_HOME/openshell/gateways/$6/mtls"
+    mkdir -p "$d" && cp "$OPENSHELL_LOCAL_TLS_DIR/ca.crt" "$d/ca.crt" && cp "$OPENSHELL_LOCAL_TLS_DIR/client/tls.crt" "$OPENSHELL_LOCAL_TLS_DIR/client/tls.key" "$d/" || exit 1
+    echo "Gateway '$6' added and set as active" >&2 ;;
+esac
+case "$3 $4" in
+  "sandbox create") echo "Created sandbox: $6" >&2 ;;
+  "sandbox exec") shift 10; exec "$@" ;;
+  "sandbox delete") echo "Deleted sandbox $5" ;;
+esac
+exit 0
+`;
+
+  it("creates, execs into and deletes a sandbox through the fake CLI, in a throw-away config; reports each step's time", async () => {
+    const { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "fake-openshell-"));
+    try {
+      const log = join(dir, "calls.log");
+      writeFileSync(join(dir, "openshell"), script(log));
+      chmodSync(join(dir, "openshell"), 0o755);
+      const gatewayPod: KubeObject = {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: "openshell-0", namespace: "openshell", labels: { "app.kubernetes.io/instance": "openshell", "app.kubernetes.io/name": "openshell" } },
+        status: { conditions: [{ type: "Ready", status: "True" }] },
+      };
+      const cluster = fakeCluster([...healthy("dev"), gatewayPod], { onCreate: (o) => ({ ...o, status: { conditions: [{ type: "Ready", status: "True" }] } }) });
+      const d = deps(cluster);
+      const verify: VerifyDeps = { ...d.verify, gateway: { handshake: async () => undefined, readyz: async () => undefined }, nonce: () => "0a0b0c", tmpRoot: dir };
+      const outputs = { caCertificate: fixtureCert("ca"), clientCertificate: "CERT", clientKey: "KEY" };
+      const vars = { ...VARS, PATH: `${dir}:/usr/bin:/bin`, HOME: "/home/someone", OPENSHELL_GATEWAY: "users-own" };
+      const out = await run(["verify", "--stack", "dev", "--probe", "--timeout", "30"], workspace(outputs), vars, ROOT, { ...d, verify });
+      expect(out.code).toBe(0);
+      expect(out.text.split("\n")[1]).toMatch(
+        new RegExp(
+          `^openshell probe \\(${join(dir, "openshell").replace(/[/.]/g, "\\$&")}\\): sandbox verify-probe-0a0b0c, image ghcr\\.io/nvidia/openshell-community/sandboxes/base:8f7d0da: port-forward \\d+\\.\\d s, register \\d+\\.\\d s, create→Ready \\d+\\.\\d s, exec round trip \\d+\\.\\d s, delete \\d+\\.\\d s$`,
+        ),
+      );
+      const lines = readFileSync(log, "utf8").trim().split("\n");
+      expect(lines.filter((l) => l.startsWith("ARGS ")).map((l) => l.slice(5))).toEqual([
+        "gateway add https://127.0.0.1:48080 --local --name openshell-dev",
+        "--gateway openshell-dev sandbox create --name verify-probe-0a0b0c --from ghcr.io/nvidia/openshell-community/sandboxes/base:8f7d0da --detach --no-auto-providers --no-tty -- sleep 90",
+        "--gateway openshell-dev sandbox exec -n verify-probe-0a0b0c --no-tty --timeout 30 -- echo platform-verify verify-probe-0a0b0c",
+        "--gateway openshell-dev sandbox delete verify-probe-0a0b0c",
+      ]);
+      for (const l of lines.filter((x) => x.startsWith("HOME="))) {
+        expect(l).toMatch(new RegExp(`^HOME=${dir}/platform-verify-openshell-[^/ ]+/home XDG_CONFIG_HOME=${dir}/platform-verify-openshell-[^/ ]+/home/\\.config GATEWAY=unset$`));
+      }
+      // The throw-away directory is gone; only the fake CLI and its log remain.
+      const { readdirSync } = await import("node:fs");
+      expect(readdirSync(dir).sort()).toEqual(["calls.log", "openshell"]);
+      expect(cluster.calls).toContain("close 8080");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("--openshell-cli that is not an executable: exit 2 before touching the cluster", async () => {
+    const cluster = fakeCluster(healthy("dev"));
+    const out = await run(["verify", "--stack", "dev", "--probe", "--openshell-cli", "/nonexistent/openshell"], workspace(), VARS, ROOT, deps(cluster));
+    expect(out).toEqual({ code: 2, results: [], text: "verify dev: --openshell-cli /nonexistent/openshell: not an executable file", stream: "stderr" });
+    expect(cluster.calls).toEqual([]);
   });
 });

@@ -24,6 +24,10 @@ export interface GraphObject {
   /** The registered resource's name (a ConfigGroup's objects carry the group's name and an index). */
   readonly resource: string;
   readonly object: K8sObject;
+  /** Some input is unknown (only in a preview evaluation, with `allowComputed`): the provider previews it from its inputs. */
+  readonly computed?: boolean;
+  /** Resource hooks bound to the registered resource (`beforeCreate` → hook names). */
+  readonly hooks?: Readonly<Record<string, readonly string[]>>;
 }
 
 const K8S_TYPE = /^kubernetes:([^:]+)\/([^:/]+):([A-Za-z]+)$/;
@@ -61,8 +65,8 @@ function assertKnown(value: unknown, where: string): void {
   if (text.includes(UNKNOWN)) throw new Error(`${where}: an input is unknown under the mock engine; the tier cannot apply it`);
 }
 
-/** The objects to apply, in dependency order. */
-export function graphObjects(ev: Evaluation): GraphObject[] {
+/** The objects to apply, in dependency order (with `allowComputed`, objects holding an unknown input are marked, not refused). */
+export function graphObjects(ev: Evaluation, opts: { readonly allowComputed?: boolean } = {}): GraphObject[] {
   const byUrn = new Map(ev.resources.map((r) => [r.urn, r]));
   const children = new Map<string, string[]>();
   for (const r of ev.resources) if (r.parent !== "") children.set(r.parent, [...(children.get(r.parent) ?? []), r.urn]);
@@ -86,8 +90,14 @@ export function graphObjects(ev: Evaluation): GraphObject[] {
     const [r] = pending.splice(i, 1) as [Registered];
     done.add(r.urn);
     objectsOf(r).forEach((object, j, all) => {
-      assertKnown(object, r.name);
-      out.push({ resource: all.length > 1 ? `${r.name}[${j}]` : r.name, object });
+      const computed = JSON.stringify(object).includes(UNKNOWN);
+      if (opts.allowComputed !== true) assertKnown(object, r.name);
+      out.push({
+        resource: all.length > 1 ? `${r.name}[${j}]` : r.name,
+        object,
+        ...(computed ? { computed } : {}),
+        ...(r.hooks !== undefined ? { hooks: r.hooks } : {}),
+      });
     });
   }
   return out;
@@ -132,6 +142,17 @@ export const STACK_RUNS: readonly string[] = [...EXAMPLE_STACKS, ...Object.keys(
 export async function evaluateRun(name: string): Promise<Evaluation> {
   const variant = VARIANTS[name];
   const [stack, config] = variant !== undefined ? [variant.stack, variant.config()] : [name, exampleConfig(name)];
+  return evaluateConfig(stack, config);
+}
+
+/** The configuration of an example stack or variant (fixture digests; the real manifest is served by evaluateConfig). */
+export function runConfig(name: string): { stack: string; config: StackConfigMap } {
+  const variant = VARIANTS[name];
+  return variant !== undefined ? { stack: variant.stack, config: variant.config() } : { stack: name, config: exampleConfig(name) };
+}
+
+/** Evaluates a stack configuration with the real manifest of its agent-sandbox version served; `preview` as `pulumi preview` runs it. */
+export async function evaluateConfig(stack: string, config: StackConfigMap, preview = false): Promise<Evaluation> {
   const { fetches, digests } = servedManifests(agentSandboxVersionOf(config));
-  return runProgram(stack, withDigests(config, digests), fetches);
+  return runProgram(stack, withDigests(config, digests), fetches, preview);
 }

@@ -4,7 +4,7 @@
  * the files under the printed Dir. Nothing here is committed; the module cache is the user's.
  *
  * Versions: agent-sandbox and CloudNativePG follow the catalog's pins (the operator version the
- * pinned chart installs); Prometheus Operator and Gateway API are the versions README names for
+ * pinned chart installs); Prometheus Operator and Gateway API are the versions docs/development.md names for
  * the monitors and the GRPCRoute the graph creates.
  */
 import { execFileSync } from "node:child_process";

@@ -153,6 +153,29 @@ describe("AgentSandbox", () => {
     expect((as?.migration ?? []).length).toBe(2);
   });
 
+  it("a CRD the migration has yet to change is previewed with a computed spec.conversion; the others, and every CRD under up, exactly as the manifest has them", async () => {
+    const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    const noop = async () => {};
+    const other = { ...crd, metadata: { name: "others.example.io" }, spec: { group: "example.io" } };
+    const build = (awaiting: readonly string[]) => () => {
+      new AgentSandbox("as", {
+        parts: { namespace: ns, crds: [crd, other], objects: [deployment] },
+        dependsOn: [],
+        retainCrds: true,
+        migration: { record: { target: "v1.0.1" }, prepare: noop, finish: noop, awaitingMigration: async () => new Set(awaiting) },
+      });
+    };
+    const inputsOf = (ev: Evaluation) =>
+      ["things.example.io", "others.example.io"].map((n) => find(ev, "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition", `as-crd-${n}`).inputs);
+    expect(inputsOf(await runComponents(build(["things.example.io"]), true))).toEqual([
+      { ...crd, spec: { conversion: UNKNOWN } },
+      other,
+    ]);
+    // Nothing awaiting (a migrated or fresh cluster, or up): byte-identical to the manifest.
+    expect(inputsOf(await runComponents(build([]), true))).toEqual([crd, other]);
+    expect(inputsOf(await runComponents(build([]), false))).toEqual([crd, other]);
+  });
+
   it("refuses parts without a CRD", async () => {
     expect(await failure(() => new AgentSandbox("as", { parts: { namespace: ns, crds: [], objects: [deployment] }, dependsOn: [], retainCrds: false }))).toBe(
       "AgentSandbox: the manifest parts hold no CustomResourceDefinition",
@@ -322,8 +345,9 @@ describe("OpenShellGateway", () => {
 describe("components know neither the configuration nor the plan", () => {
   it("no component module imports config/ or plan/ (their arguments come from components/fromPlan.ts)", () => {
     const dir = join(__dirname, "..", "..", "components");
+    // graph.ts is fromPlan.ts's pure half (the parts and waits a plan implies), no component.
     const offenders = readdirSync(dir)
-      .filter((f) => f.endsWith(".ts") && f !== "fromPlan.ts")
+      .filter((f) => f.endsWith(".ts") && f !== "fromPlan.ts" && f !== "graph.ts")
       .filter((f) => /from "\.\.\/(config|plan)\//.test(readFileSync(join(dir, f), "utf8")));
     expect(offenders).toEqual([]);
   });

@@ -49,7 +49,7 @@ describe("Kubernetes provider", () => {
       [
         'stack "dev" has 1 configuration error:',
         '  - gateway.replicas: 2 replicas need database.engine "postgres"; with "sqlite" the gateway runs exactly 1 replica',
-        'Fix them with `pulumi config set --path <key> <value>` (secrets with --secret); README "Configuration reference" lists every key.',
+        'Fix them with `pulumi config set --path <key> <value>` (secrets with --secret); docs/configuration.md lists every key.',
       ].join("\n"),
     );
     expect(failure!.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);

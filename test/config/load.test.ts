@@ -6,7 +6,7 @@ import { resolveConfig } from "../../config/load";
 import { NO_SECRETS, type SecretPresenceMap } from "../../config/secrets";
 import { provided } from "../harness/presence";
 import { rule } from "../../config/rules";
-import { selectArtifacts } from "../../catalog/selection";
+import { selectArtifacts } from "../../config/selection";
 
 
 function errorOf(values: Record<string, unknown>, secrets: SecretPresenceMap = NO_SECRETS, stack = "test"): string {
@@ -32,7 +32,7 @@ const ready = (values: Record<string, unknown>): Record<string, unknown> =>
   ) as Record<string, unknown>;
 
 const FOOTER =
-  'Fix them with `pulumi config set --path <key> <value>` (secrets with --secret); README "Configuration reference" lists every key.';
+  'Fix them with `pulumi config set --path <key> <value>` (secrets with --secret); docs/configuration.md lists every key.';
 
 const mirror = {
   mode: "mirrored",
@@ -244,7 +244,7 @@ describe("one error naming every bad key", () => {
         'stack "test" has 4 configuration errors:',
         "  - catalog.images[\"gpu.driver\"]: unknown image; allowed: " +
           "agentSandbox.controller, cephCsi.plugin, cephCsi.provisioner, cephCsi.registrar, cephCsi.resizer, cephCsi.snapshotter, cloudnativePg.operator, cloudnativePg.postgres, csiDriverNfs.livenessProbe, csiDriverNfs.nfs, csiDriverNfs.nodeDriverRegistrar, csiDriverNfs.provisioner, csiDriverNfs.resizer, csiDriverNfs.snapshotController, csiDriverNfs.snapshotter, gpuOperator.ccManager, gpuOperator.dcgm, gpuOperator.dcgmExporter, gpuOperator.devicePlugin, gpuOperator.draDriver, gpuOperator.driver, gpuOperator.driverManager, gpuOperator.gdrcopy, gpuOperator.gds, gpuOperator.gfd, gpuOperator.kataSandboxDevicePlugin, gpuOperator.migManager, gpuOperator.nfd, gpuOperator.nodeStatusExporter, gpuOperator.operator, gpuOperator.sandboxDevicePlugin, gpuOperator.toolkit, gpuOperator.validator, gpuOperator.vfioManager, gpuOperator.vfioManagerDriverManager, gpuOperator.vgpuDeviceManager, gpuOperator.vgpuManagerDriverManager, openhands.agentServer, openhands.app, openhands.runtime, openshell.gateway, openshell.sandboxBase, openshell.supervisor, verify.probe",
-        '  - catalog.versions.agentSandbox: v1.1.0 is outside the supported range v0.5.2 <= version < v1.1.0 (OpenShell needs the v1beta1 Sandbox API (v0.5+), v0.5.0-v0.5.1 wipe claim status on upgrade, and v1.1 is neither released nor tested; a cluster moving from v0.5.x to v1.0.x is migrated by the graph (README "agent-sandbox v0.5 to v1.0"))',
+        '  - catalog.versions.agentSandbox: v1.1.0 is outside the supported range v0.5.2 <= version < v1.1.0 (OpenShell needs the v1beta1 Sandbox API (v0.5+), v0.5.0-v0.5.1 wipe claim status on upgrade, and v1.1 is neither released nor tested; a cluster moving from v0.5.x to v1.0.x is migrated by the graph (docs/upgrades.md "agent-sandbox v0.5 to v1.0"))',
         "  - catalog.versions.helm: unknown release; allowed: agentSandbox, cephCsi, cloudnativePg, cloudnativePgOperator, csiDriverNfs, gpuOperator, openshell",
         '  - catalog.versions.openshell: "v0.0.111" is not a version of the form X.Y.Z (no leading v)',
         FOOTER,
@@ -258,7 +258,7 @@ describe("one error naming every bad key", () => {
     ).toBe(
       [
         'stack "test" has 3 configuration errors:',
-        '  - catalog.versions.agentSandbox: v1.1.0 is outside the supported range v0.5.2 <= version < v1.1.0 (OpenShell needs the v1beta1 Sandbox API (v0.5+), v0.5.0-v0.5.1 wipe claim status on upgrade, and v1.1 is neither released nor tested; a cluster moving from v0.5.x to v1.0.x is migrated by the graph (README "agent-sandbox v0.5 to v1.0"))',
+        '  - catalog.versions.agentSandbox: v1.1.0 is outside the supported range v0.5.2 <= version < v1.1.0 (OpenShell needs the v1beta1 Sandbox API (v0.5+), v0.5.0-v0.5.1 wipe claim status on upgrade, and v1.1 is neither released nor tested; a cluster moving from v0.5.x to v1.0.x is migrated by the graph (docs/upgrades.md "agent-sandbox v0.5 to v1.0"))',
         "  - catalog.versions.cloudnativePgOperator: required when catalog.versions.cloudnativePg is 0.30.0 (known chart/operator pairs: 0.26.1/1.27.1, 0.27.1/1.28.1, 0.28.3/1.29.1, 0.29.0/1.30.0)",
         '  - catalog.versions.openshell: "v0.0.111" is not a version of the form X.Y.Z (no leading v)',
         FOOTER,

@@ -37,7 +37,7 @@ async function upMessage(values: Record<string, unknown>, secrets: Record<string
   return failure === undefined ? "accepted" : failure.message;
 }
 
-const FOOTER = 'Fix them with `pulumi config set --path <key> <value>` (secrets with --secret); README "Configuration reference" lists every key.';
+const FOOTER = 'Fix them with `pulumi config set --path <key> <value>` (secrets with --secret); docs/configuration.md lists every key.';
 const DEV = 'config:\n  agent-platform:tier: dev\n  agent-platform:kubernetesVersion: "1.34"\n';
 
 describe("secrets in a stack file", () => {

@@ -70,10 +70,11 @@ describe("docs/many-clusters.md", () => {
     expect(out.text).toMatch(/^the Pulumi CLI was not found on PATH/);
   });
 
-  it("every platform command on the page and in README is accepted (no usage error)", async () => {
+  it("every platform command on the page, in README and in the operations and connect pages is accepted (no usage error)", async () => {
     const dir = project();
-    const lines = [...bashLines(page), ...bashLines(readme).filter((l) => l.startsWith("npm run -s platform --"))];
-    expect(lines.filter((l) => l.startsWith("npm run -s platform --")).length).toBeGreaterThan(15);
+    const others = ["README.md", "docs/operations.md", "docs/connect-and-verify.md"].map((f) => readFileSync(join(ROOT, f), "utf8"));
+    const lines = [...bashLines(page), ...others.flatMap((t) => bashLines(t).filter((l) => l.startsWith("npm run -s platform --")))];
+    expect(lines.filter((l) => l.startsWith("npm run -s platform --")).length).toBeGreaterThan(12);
     for (const line of lines) {
       if (!line.startsWith("cp ") && !line.startsWith("npm run -s platform --")) continue;
       const out = await check(line, dir);

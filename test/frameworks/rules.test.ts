@@ -10,7 +10,7 @@ import { NO_SECRETS } from "../../config/secrets";
 import { NEMOCLAW_RELEASES, nemoclawReleasesAccepting, openhandsHasKubernetesRuntime } from "../../catalog/frameworks";
 
 const ISSUER = "https://login.example.internal";
-const TAIL = 'Fix them with `pulumi config set --path <key> <value>` (secrets with --secret); README "Configuration reference" lists every key.';
+const TAIL = 'Fix them with `pulumi config set --path <key> <value>` (secrets with --secret); docs/configuration.md lists every key.';
 
 function errorOf(values: Record<string, unknown>): string {
   try {

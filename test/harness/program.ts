@@ -27,8 +27,8 @@ let program: Promise<Program> | undefined;
 const loadProgram = (): Promise<Program> => (program ??= import("../../index").then((m) => m.default as Program));
 
 /** Runs index.ts; agent-sandbox assets the configuration does not pin are expected to be the served fixtures. */
-export async function runProgram(stack: string, config: StackConfigMap, fetches: Readonly<Record<string, string>> = SERVED): Promise<Evaluation> {
-  return evaluate({ stack: { ...withFixtureDigests(config), stack }, fetches, program: await loadProgram() });
+export async function runProgram(stack: string, config: StackConfigMap, fetches: Readonly<Record<string, string>> = SERVED, preview = false): Promise<Evaluation> {
+  return evaluate({ stack: { ...withFixtureDigests(config), stack }, fetches, program: await loadProgram(), preview });
 }
 
 const examples = new Map<string, Promise<Evaluation>>();
@@ -46,8 +46,9 @@ export function runExample(stack: string): Promise<Evaluation> {
 export { buildConfigMap };
 
 /** Evaluates a small program that builds components directly (the way awsx tests `new FargateService(...)`). */
-export function runComponents(build: () => void | Promise<void>): Promise<Evaluation> {
+export function runComponents(build: () => void | Promise<void>, preview = false): Promise<Evaluation> {
   return evaluate({
+    preview,
     stack: { ...buildConfigMap({ tier: "dev", kubernetesVersion: "1.34" }), stack: "unit" },
     program: async () => {
       await build();

@@ -30,6 +30,8 @@ describe("prepare hook", () => {
         'set sandboxes.agents.x-k8s.io status.storedVersions ["v1alpha1","v1beta1"] -> ["v1beta1"]; ' +
         "set sandboxes.agents.x-k8s.io spec.conversion Webhook -> None; " +
         "after the v1.0 CRDs and controller: delete Secret agent-sandbox-system/agent-sandbox-webhook-certs",
+      "agent-sandbox v1.0 migration: preview shows the v1.0 CRD change from the program's inputs for sandboxes.agents.x-k8s.io " +
+        "(spec.conversion is computed): the API server accepts it only after this migration, which pulumi up runs first",
     ]);
     expect(cluster.writes).toEqual([]);
   });
@@ -78,5 +80,44 @@ describe("finish hook", () => {
     await migrationHooks(e).finish();
     expect(cluster.secrets.size).toBe(0);
     expect(e.infos).toEqual(["agent-sandbox v1.0 migration: deleted Secret agent-sandbox-system/agent-sandbox-webhook-certs"]);
+  });
+});
+
+describe("awaitingMigration (what the CRDs' preview inputs mark as computed)", () => {
+  const counted = (cluster: FakeCluster | Error, dryRun: boolean) => {
+    const e = env(cluster, dryRun);
+    let connects = 0;
+    const connect = e.connect;
+    return Object.assign(e, { connect: () => (connects++, connect()), connects: () => connects });
+  };
+
+  it("preview of an upgraded v0.5 cluster: the CRDs prepare changes; the hook and the CRDs share one read and nothing is written", async () => {
+    const cluster = upgradedV05Cluster(false);
+    const e = counted(cluster, true);
+    const hooks = migrationHooks(e);
+    expect([...(await hooks.awaitingMigration())]).toEqual(["sandboxes.agents.x-k8s.io"]);
+    await hooks.prepare();
+    expect([...(await hooks.awaitingMigration())]).toEqual(["sandboxes.agents.x-k8s.io"]);
+    expect(e.connects()).toBe(1);
+    expect(cluster.writes).toEqual([]);
+  });
+
+  it("preview of a migrated or fresh cluster: none", async () => {
+    const cluster = upgradedV05Cluster(false);
+    await migrationHooks(env(cluster, false)).prepare();
+    expect([...(await migrationHooks(env(cluster, true)).awaitingMigration())]).toEqual([]);
+    expect([...(await migrationHooks(env(new FakeCluster(), true)).awaitingMigration())]).toEqual([]);
+  });
+
+  it("under up: none, and the cluster is not read for it", async () => {
+    const e = counted(upgradedV05Cluster(false), false);
+    expect([...(await migrationHooks(e).awaitingMigration())]).toEqual([]);
+    expect(e.connects()).toBe(0);
+  });
+
+  it("preview of an unreachable or unmigratable cluster: none (the prepare hook warns or fails the preview)", async () => {
+    expect([...(await migrationHooks(env(new Error("connect ECONNREFUSED 10.0.0.1:6443"), true)).awaitingMigration())]).toEqual([]);
+    const blocked = new FakeCluster().addCrd("sandboxes.agents.x-k8s.io", { versions: ["v1alpha1"], storageVersion: "v1alpha1", storedVersions: ["v1alpha1"], conversionStrategy: "None" });
+    expect([...(await migrationHooks(env(blocked, true)).awaitingMigration())]).toEqual([]);
   });
 });

@@ -17,7 +17,7 @@ const PROJECT = readProject().name;
 describe.each(EXAMPLE_STACKS)("example stack %s", (stack) => {
   it("produces every URN of the contract and lists every stateful resource it registers", async () => {
     const check = checkStack(readContract(), stack, (await runExampleStack(stack)).resources, PROJECT);
-    expect(check.lost, "URNs users' states hold and the program no longer produces: add an alias (README \"State contract\")").toEqual([]);
+    expect(check.lost, "URNs users' states hold and the program no longer produces: add an alias (docs/day-2.md \"State contract\")").toEqual([]);
     expect(check.unlisted, "new stateful resources: run `npm run state-contract`").toEqual([]);
   });
 });

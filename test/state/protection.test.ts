@@ -54,17 +54,17 @@ describe("protection by tier", () => {
 
   it("staging and prod refuse to switch it off: teardown is a deliberate state operation", () => {
     expect(() => resolveConfig({ stack: "s", values: stagingValues({ protection: { enabled: false } }), secrets: NO_SECRETS })).toThrow(
-      'stack "s" has 1 configuration error:\n  - protection.enabled: cannot be false in the staging tier: it protects the CA, the KEK, the JWT key, the Postgres Cluster, the CRDs and the namespaces that hold data; to tear the stack down on purpose, unprotect it in the state instead (README "Tearing down")\n',
+      'stack "s" has 1 configuration error:\n  - protection.enabled: cannot be false in the staging tier: it protects the CA, the KEK, the JWT key, the Postgres Cluster, the CRDs and the namespaces that hold data; to tear the stack down on purpose, unprotect it in the state instead (docs/day-2.md "Tearing down")\n',
     );
   });
 
   it("database.protect is gone, and says where it went", () => {
     expect(() => resolveConfig({ stack: "s", values: stagingValues({ database: { protect: false } }), secrets: NO_SECRETS })).toThrow(
-      'database.protect: no longer a setting: protection is one switch for the CA, KEK, JWT key, Postgres Cluster, CRDs and data namespaces: protection.enabled (on in staging and prod; README "Protection")',
+      'database.protect: no longer a setting: protection is one switch for the CA, KEK, JWT key, Postgres Cluster, CRDs and data namespaces: protection.enabled (on in staging and prod; docs/day-2.md "Protection")',
     );
   });
 
-  it("the table README and the configuration reference show is the one the components apply", () => {
+  it("the table docs/day-2.md and the configuration reference show is the one the components apply", () => {
     expect(PROTECTED_STATE.filter((p) => p.option === "protect").map((p) => p.resources)).toEqual(["`pki-ca-key`, `pki-ca`", "`pki-kek`", "`pki-jwt-key`", "`database-cluster`"]);
     expect(protectionTable().split("\n")).toHaveLength(2 + PROTECTED_STATE.length);
   });

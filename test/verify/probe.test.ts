@@ -78,6 +78,7 @@ describe("npm run plan lists what verify --probe creates", () => {
       "Sandbox openshell-sandboxes/platform-verify-probe (agents.x-k8s.io/v1beta1, image harbor.example.internal/mirror/registry.k8s.io/pause:3.10), deleted after it is Ready",
       "PersistentVolumeClaim openshell-sandboxes/workspace-platform-verify-probe (cephfs, 1Gi), deleted with it",
       "port-forwards to a gateway pod: mTLS handshake on 8080, GET /readyz on 8081",
+      "with the OpenShell CLI (on PATH or --openshell-cli): sandbox verify-probe-<6 hex> through the gateway (image harbor.example.internal/mirror/ghcr.io/nvidia/openshell-community/sandboxes/base:8f7d0da unless --probe-image; its main process `sleep`), one `sandbox exec`, then `sandbox delete`",
     ];
     expect(probeSummary(plan)).toEqual(lines);
     const text = planCommand(ROOT, ["--stack", "prod"], ENV).stdout.split("\n");

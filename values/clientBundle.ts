@@ -7,7 +7,7 @@
  * that release expects. Pure: the files as data; automation/client.ts writes them.
  */
 import type { Plan } from "../plan/plan";
-import { clientGatewayName, portForwardEndpoint } from "../values/clients";
+import { clientGatewayName, portForwardEndpoint } from "./clients";
 
 export interface BundleFile {
   /** Relative to the output directory. */

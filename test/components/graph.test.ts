@@ -1,5 +1,5 @@
 /**
- * What each component waits for: the plan's sets (plan/graph.ts), the exact
+ * What each component waits for: the plan's sets (components/graph.ts), the exact
  * sets per example stack and benchmark variant, proof that the registered
  * graph waits for exactly those, and that an optional component that fails
  * (the NFS driver, the GPU Operator) holds back only what uses it.
@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { VARIANTS } from "../../bench/graph";
 import { resolveConfig, settingsFromConfig } from "../../config/load";
 import { ConfigError } from "../../config/errors";
-import { classDriver, componentGraph, componentWaits, criticalPath, graphClassFor, part, unwaited, waits, type ComponentId, type PartId } from "../../plan/graph";
+import { classDriver, componentGraph, componentWaits, criticalPath, graphClassFor, part, unwaited, waits, type ComponentId, type PartId } from "../../components/graph";
 import { buildPlan, type Plan } from "../../plan/plan";
 import type { Evaluation, Registered } from "../harness/mocks";
 import { exampleConfig, runExample, runProgram } from "../harness/program";
@@ -62,7 +62,7 @@ const NS = ["agent-sandbox-system", "openshell", "openshell-sandboxes"].map(part
 const GATEWAY_CORE_V05 = [part.agentSandboxController, part.agentSandboxCrds, part.pkiSecrets, part.policies];
 const GATEWAY_CORE = [...GATEWAY_CORE_V05, part.agentSandboxMigration];
 
-/** The part a registered resource is, in plan/graph.ts's names. */
+/** The part a registered resource is, in components/graph.ts's names. */
 function partOf(r: Registered): PartId {
   const component = componentOf(r.urn)!;
   const meta = r.inputs["metadata"] as { name?: string; namespace?: string } | undefined;

@@ -1,3 +1,5 @@
+// In manifests/, the lowest builder room: manifests, values and security all label what they build.
+
 /** The label every object of the platform carries, the graph's and the operators' alike. */
 export const PART_OF = { "app.kubernetes.io/part-of": "agent-platform" } as const;
 

@@ -12,13 +12,15 @@
  * under those names (components/parts.ts) and components/fromPlan.ts turns
  * the ids below into the resources. `npm run plan` prints them and a test
  * checks them against the registered graph.
+ * Pure (no Pulumi); it sits in components/ because it reads what the
+ * builders (values/, security/) produce for a plan.
  */
 import { migratesTo } from "../migration/agentSandbox";
 import { networkPolicies } from "../security/networkPolicies";
 import { namespaceSpecs } from "../security/podSecurity";
 import { clientConfigMaps } from "../values/clients";
 import { frameworkNamespaces, usesExtensionApi } from "../values/frameworks";
-import type { Plan } from "./plan";
+import type { Plan } from "../plan/types";
 
 /** Whether a framework section adds objects (the Frameworks component). */
 export const hasFrameworks = (plan: Plan): boolean => {
