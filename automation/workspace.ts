@@ -1,8 +1,8 @@
 /** The real Workspace: the Pulumi Automation API over this repository's program. */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { homedir } from "node:os";
+import { isAbsolute, join, resolve } from "node:path";
 import { LocalWorkspace, type OpMap } from "@pulumi/pulumi/automation";
 import type { Changes, StackIO, StackOperations, Workspace } from "./engine";
 import type { LockInfo } from "./pending";
@@ -16,15 +16,16 @@ const counts = (m: OpMap | undefined): Changes => Object.fromEntries(Object.entr
  * self-managed backends (s3, gs, azblob) keep them in the bucket; recover then learns of a lock
  * from the engine's refusal and `--cancel` removes it.
  */
-export function fileBackendLocks(url: string, project: string, stack: string): LockInfo[] {
-  if (!url.startsWith("file://")) return [];
-  const base = join(fileURLToPath(url.replace(/^file:\/\/(?=[^/])/, "file:///")), ".pulumi", "locks");
+export function fileBackendLocks(url: string, project: string, stack: string, home = homedir(), cwd = process.cwd()): LockInfo[] {
+  const dir = fileBackendDir(url, home, cwd);
+  if (dir === undefined) return [];
+  const base = join(dir, ".pulumi", "locks");
   const dirs = [join(base, "organization", project, stack), join(base, stack)];
   const out: LockInfo[] = [];
-  for (const dir of dirs) {
-    if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir).filter((n) => n.endsWith(".json"))) {
-      const path = join(dir, f);
+  for (const d of dirs) {
+    if (!existsSync(d)) continue;
+    for (const f of readdirSync(d).filter((n) => n.endsWith(".json"))) {
+      const path = join(d, f);
       try {
         const c = JSON.parse(readFileSync(path, "utf8")) as { pid?: number; username?: string; hostname?: string; timestamp?: string };
         out.push({ path, ...(c.pid !== undefined ? { pid: c.pid } : {}), ...(c.username !== undefined ? { username: c.username } : {}), ...(c.hostname !== undefined ? { hostname: c.hostname } : {}), ...(c.timestamp !== undefined ? { timestamp: c.timestamp } : {}) });
@@ -34,6 +35,14 @@ export function fileBackendLocks(url: string, project: string, stack: string): L
     }
   }
   return out;
+}
+
+/** The directory of a `file://` backend URL as the CLI reads it: `file:///abs`, `file://~/x`, `file://./rel` (from the working directory); a query (`?no_tmp_dir=true`) ignored. */
+export function fileBackendDir(url: string, home: string, cwd: string): string | undefined {
+  if (!url.startsWith("file://")) return undefined;
+  const path = decodeURIComponent(url.slice("file://".length).replace(/\?.*$/, ""));
+  if (path === "~" || path.startsWith("~/")) return join(home, path.slice(1));
+  return isAbsolute(path) ? path : resolve(cwd, path);
 }
 
 export function localWorkspace(root: string): Workspace {
