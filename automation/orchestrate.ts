@@ -1,30 +1,48 @@
 /**
- * `npm run platform -- <preview|up|destroy|refresh> --env <dev|staging|prod|all> [--json] [--expect-no-changes] [--verify]`,
- * plus `verify` (automation/verify.ts) and `client` (automation/client.ts):
- * the operations platform automation runs, on the Pulumi Automation API.
+ * `npm run -s platform -- <preview|up|destroy|refresh> (--stack NAME[,NAME|GLOB…] | --tier T | --all)
+ * [--parallel N] [--fail-fast] [--no-tier-order] [--json] [--expect-no-changes] [--verify]`,
+ * plus `stacks`, `verify` (automation/verify.ts), `client` (automation/client.ts) and `recover`
+ * (automation/recover.ts): the operations platform automation runs, on the Pulumi Automation API,
+ * over any stack file beside the project, many at a time (#24).
  * The orchestration is pure over an injected Workspace, so tests drive it
  * without the Pulumi CLI; automation/workspace.ts is the real one.
  */
+import { ArgError, parallelOf, parseArgv, selectionOf, type Parsed } from "./args";
 import { clientCommand } from "./client";
 import { localDeps, type PlatformDeps } from "./deps";
-import { CLIENT_USAGE, VERIFY_USAGE } from "./usage";
-import { COMMANDS, ENVIRONMENTS, backendFor, type Changes, type Command, type Environment, type Result, type RunOutput, type Workspace } from "./stacks";
-import { DEFAULT_TIMEOUT_SECONDS, verifyCommand, verifyEnv } from "./verify";
+import type { RunOutput, StackOperations, Workspace } from "./engine";
+import { changed, fleetExitCode, runFleet, summaryDocument, summaryTable, waves, type Changes, type StackResult } from "./fleet";
+import { lockVerdict, parseLockMessage, pendingOperations } from "./pending";
+import { recoverCommand } from "./recover";
+import { backendFor, selectStacks, SelectionError, TIERS, type StackInfo } from "./stacks";
+import { CLIENT_USAGE, RECOVER_USAGE, SELECT, STACKS_USAGE, VERIFY_USAGE } from "./usage";
+import { DEFAULT_TIMEOUT_SECONDS, verifyCommand, verifyStack } from "./verify";
+import { StackFileError } from "../config/stackFile";
 
-// Moved to stacks.ts (so client.ts and verify.ts need not import this file); re-exported for existing importers.
-export { COMMANDS, ENVIRONMENTS, backendFor, type Changes, type Command, type Environment, type Result, type RunOutput, type StackOperations, type Workspace } from "./stacks";
+export type { Changes, RunOutput, StackOperations, StackResult, Workspace };
+export { backendFor };
+
+export const COMMANDS = ["preview", "up", "destroy", "refresh"] as const;
+export type Command = (typeof COMMANDS)[number];
 
 export const USAGE = [
-  "usage: npm run -s platform -- <preview|up|destroy|refresh> --env <dev|staging|prod|all> [--json] [--expect-no-changes] [--verify]",
+  `usage: npm run -s platform -- <preview|up|destroy|refresh> ${SELECT} [--parallel N] [--fail-fast] [--no-tier-order] [--json] [--expect-no-changes] [--verify]`,
   `       ${VERIFY_USAGE.replace("usage: ", "")}`,
   `       ${CLIENT_USAGE.replace("usage: ", "")}`,
+  `       ${RECOVER_USAGE.replace("usage: ", "")}`,
+  `       ${STACKS_USAGE.replace("usage: ", "")}`,
+  "       select with --stack (names, globs), --tier or --all; --env is the deprecated name of --stack (--env all: --all)",
 ].join("\n");
 /** The commands with their own arguments. */
-const OWN_COMMANDS = ["verify", "client"] as const;
+const OWN_COMMANDS = ["verify", "client", "recover", "stacks"] as const;
 
 export interface Args {
   readonly command: Command;
-  readonly envs: readonly Environment[];
+  readonly parsed: Parsed;
+  readonly parallel: number;
+  readonly failFast: boolean;
+  /** up: dev, then staging, then prod (each tier waits for the one before). */
+  readonly tierOrder: boolean;
   readonly json: boolean;
   readonly expectNoChanges: boolean;
   /** up only: run verify on each stack after its up. */
@@ -42,34 +60,85 @@ export function parseArgs(argv: readonly string[]): Args {
   const [command, ...rest] = argv;
   if (command === undefined) throw new UsageError("a command is required");
   if (!(COMMANDS as readonly string[]).includes(command)) throw new UsageError(`unknown command "${command}"; allowed: ${[...COMMANDS, ...OWN_COMMANDS].join(", ")}`);
-  let env: string | undefined;
-  let json = false;
-  let expectNoChanges = false;
-  let verify = false;
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i]!;
-    if (a === "--json") json = true;
-    else if (a === "--expect-no-changes") expectNoChanges = true;
-    else if (a === "--verify") verify = true;
-    else if (a === "--env") {
-      env = rest[i + 1];
-      if (env === undefined || env.startsWith("--")) throw new UsageError("--env needs a value");
-      i++;
-    } else throw new UsageError(`unknown argument "${a}"`);
+  let parsed: Parsed;
+  try {
+    parsed = parseArgv(rest, ["stack", "tier", "parallel"], ["all", "json", "expect-no-changes", "verify", "fail-fast", "no-tier-order"]);
+    selectionOf(parsed);
+  } catch (err) {
+    if (err instanceof ArgError) throw new UsageError(err.message);
+    throw err;
   }
-  if (env === undefined) throw new UsageError("--env is required");
-  if (env !== "all" && !(ENVIRONMENTS as readonly string[]).includes(env)) throw new UsageError(`unknown environment "${env}"; allowed: dev, staging, prod, all`);
+  const expectNoChanges = parsed.flags.has("expect-no-changes");
+  const verify = parsed.flags.has("verify");
   if (expectNoChanges && (command === "up" || command === "destroy")) throw new UsageError(`--expect-no-changes applies to preview and refresh, not ${command}`);
   if (verify && command !== "up") throw new UsageError(`--verify applies to up, not ${command}`);
-  return { command: command as Command, envs: env === "all" ? ENVIRONMENTS : [env as Environment], json, expectNoChanges, verify };
+  let parallel: number;
+  try {
+    parallel = parallelOf(parsed);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  return {
+    command: command as Command,
+    parsed,
+    parallel,
+    failFast: parsed.flags.has("fail-fast"),
+    tierOrder: command === "up" && !parsed.flags.has("no-tier-order"),
+    json: parsed.flags.has("json"),
+    expectNoChanges,
+    verify,
+  };
 }
 
-const changed = (c: Changes) => Object.entries(c).some(([op, n]) => op !== "same" && n > 0);
+/** Why `up` must not start on this stack: a lock or an interrupted run's pending operations, pointing to `recover`. */
+export async function upBlocker(stack: StackOperations, name: string, here: Parameters<typeof lockVerdict>[1]): Promise<string | undefined> {
+  const recover = `run \`npm run -s platform -- recover --stack ${name}\``;
+  const locks = await stack.locks();
+  if (locks.length > 0) return `the stack is locked (${locks.map((l) => lockVerdict(l, here).holder).join("; ")}): ${recover}`;
+  const pending = pendingOperations(await stack.exportState());
+  if (pending.length > 0) {
+    const what = pending.map((p) => `${p.operation} ${p.urn.split("::").at(-1)} (${p.resourceType})`).join(", ");
+    return `${pending.length} pending operation(s) from an interrupted run: ${what}; the next up would fail on objects that already exist: ${recover}`;
+  }
+  return undefined;
+}
+
+const cliMissing = "the Pulumi CLI was not found on PATH: install it (https://www.pulumi.com/docs/install/); `npm test`, `npm run plan` and `npm run inventory` need no CLI";
+
+/** `platform stacks [--tier T] [--json]`: the fleet, as the workflows' matrix reads it. */
+export function stacksCommand(argv: readonly string[], root: string, fleetOf: (root: string) => StackInfo[]): RunOutput {
+  if (argv.includes("--help") || argv.includes("-h")) return { code: 0, results: [], text: STACKS_USAGE, stream: "stdout" };
+  let parsed: Parsed;
+  try {
+    parsed = parseArgv(argv, ["tier"], ["json"]);
+    const tier = parsed.values["tier"]?.[0];
+    if (tier !== undefined && !(TIERS as readonly string[]).includes(tier)) throw new ArgError(`unknown tier "${tier}"; allowed: ${TIERS.join(", ")}`);
+  } catch (err) {
+    if (err instanceof ArgError) return { code: 2, results: [], text: `${err.message}\n${STACKS_USAGE}`, stream: "stderr" };
+    throw err;
+  }
+  let fleet: StackInfo[];
+  try {
+    fleet = fleetOf(root);
+  } catch (err) {
+    if (err instanceof StackFileError) return { code: 1, results: [], text: err.message, stream: "stderr" };
+    throw err;
+  }
+  const tier = parsed.values["tier"]?.[0];
+  const chosen = tier === undefined ? fleet : fleet.filter((s) => s.tier === tier);
+  if (parsed.flags.has("json")) return { code: 0, results: [], text: JSON.stringify(chosen), stream: "stdout" };
+  const rows = [["STACK", "TIER", "CONTEXT", "REGISTRY", "SECRETS SUFFIX"], ...chosen.map((s) => [s.name, s.tier, s.context ?? "(current)", s.registryMode, s.secretSuffix])];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return { code: 0, results: [], text: rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n"), stream: "stdout" };
+}
 
 /**
- * Runs the command per environment in order, stopping at the first failure
- * (a broken staging never reaches prod). Exit codes: 0 ok, 1 an operation (or up --verify's checks)
- * failed, 2 usage or setup error, 3 drift with --expect-no-changes.
+ * Runs the command over the selected stacks: up to --parallel at once; `up`
+ * tier by tier (every dev stack, then staging, then prod; a failed tier stops
+ * the later ones); a failed stack does not stop the others of its tier unless
+ * --fail-fast. Each stack's engine output goes to its own log. Exit codes: 0
+ * ok, 1 an operation (or up --verify's checks) failed, 2 usage or setup
+ * error, 3 drift with --expect-no-changes and no failure.
  */
 export async function run(
   argv: readonly string[],
@@ -78,31 +147,43 @@ export async function run(
   root: string,
   deps: PlatformDeps = localDeps(root),
 ): Promise<RunOutput> {
-  if (argv[0] === "verify") return verifyCommand(argv.slice(1), ws, vars, root, deps.verify);
-  if (argv[0] === "client") return clientCommand(argv.slice(1), ws, vars, root, deps.client);
+  if (argv[0] === "verify") return verifyCommand(argv.slice(1), ws, vars, root, deps.verify, deps.fleet);
+  if (argv[0] === "client") return clientCommand(argv.slice(1), ws, vars, root, deps.client, deps.fleet);
+  if (argv[0] === "recover") return recoverCommand(argv.slice(1), ws, vars, root, deps.recover, deps.fleet);
+  if (argv[0] === "stacks") return stacksCommand(argv.slice(1), root, deps.fleet.stacks);
   if (argv.includes("--help") || argv.includes("-h")) return { code: 0, results: [], text: USAGE, stream: "stdout" };
   let args: Args;
+  let selected: StackInfo[];
   try {
     args = parseArgs(argv);
+    selected = selectStacks(deps.fleet.stacks(root), selectionOf(args.parsed));
   } catch (err) {
-    return { code: 2, results: [], text: (err as Error).message, stream: "stderr" };
+    if (err instanceof UsageError) return { code: 2, results: [], text: err.message, stream: "stderr" };
+    if (err instanceof SelectionError) return { code: 2, results: [], text: `${err.message}\n${USAGE}`, stream: "stderr" };
+    if (err instanceof StackFileError) return { code: 1, results: [], text: err.message, stream: "stderr" };
+    throw err;
   }
-  const version = await ws.cliVersion();
-  if (version === undefined) {
-    return {
-      code: 2,
-      results: [],
-      text: "the Pulumi CLI was not found on PATH: install it (https://www.pulumi.com/docs/install/); `npm test`, `npm run plan` and `npm run inventory` need no CLI",
-      stream: "stderr",
+  const notes = args.parsed.notes;
+  if ((await ws.cliVersion()) === undefined) return { code: 2, results: [], text: cliMissing, stream: "stderr", ...(notes.length > 0 ? { notes } : {}) };
+  const logs = deps.fleet.logs(args.command);
+  const one = async (s: StackInfo): Promise<StackResult> => {
+    const log = logs.open(s.name);
+    const start = deps.fleet.clock();
+    const base = { stack: s.name, tier: s.tier, operation: args.command, ...(log.path !== undefined ? { log: log.path } : {}) };
+    const failed = (err: unknown): StackResult => {
+      const message = err instanceof Error ? err.message : String(err);
+      // A backend whose locks are not readable here (s3, gs, azblob) reports one in the engine's refusal.
+      const locks = parseLockMessage(message);
+      const hint = locks.length > 0 ? ` (${locks.map((l) => lockVerdict(l, deps.recover.here()).holder).join("; ")}): run \`npm run -s platform -- recover --stack ${s.name}\`` : "";
+      return { ...base, result: "failed", durationMs: deps.fleet.clock() - start, error: `${message}${hint}` };
     };
-  }
-  const results: Result[] = [];
-  let code = 0;
-  for (const env of args.envs) {
-    let result: Result;
     try {
-      const stack = await ws.stack(env, backendFor(env, vars, root));
-      const changes =
+      const stack = await ws.stack(s.name, backendFor(s, vars, root), { onOutput: (d) => log.write(d) });
+      if (args.command === "up") {
+        const blocked = await upBlocker(stack, s.name, deps.recover.here());
+        if (blocked !== undefined) return failed(blocked);
+      }
+      const changes: Changes =
         args.command === "preview"
           ? await stack.preview({ expectNoChanges: false })
           : args.command === "refresh"
@@ -111,30 +192,19 @@ export async function run(
               ? await stack.up()
               : await stack.destroy();
       const drift = args.expectNoChanges && changed(changes);
-      result = { env, command: args.command, ok: !drift, changes, ...(args.expectNoChanges ? { drift } : {}) };
-      if (drift) code = 3;
+      let result: StackResult = { ...base, result: drift ? "drift" : "ok", changes, durationMs: deps.fleet.clock() - start };
       if (args.verify) {
-        const v = await verifyEnv({ env, probe: false, timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, json: false }, ws, vars, root, deps.verify);
-        result = { ...result, ok: v.code === 0, verify: { code: v.code, text: v.text, ...(v.report !== undefined ? { findings: v.report.findings } : {}) } };
-        if (v.code !== 0) code = v.code;
+        const v = await verifyStack({ stack: s, probe: false, timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, json: false }, ws, vars, root, deps.verify);
+        result = { ...result, result: v.code === 0 ? result.result : "failed", durationMs: deps.fleet.clock() - start, verify: { code: v.code, text: v.text, ...(v.report !== undefined ? { findings: v.report.findings } : {}) } };
       }
+      return result;
     } catch (err) {
-      result = { env, command: args.command, ok: false, error: err instanceof Error ? err.message : String(err) };
-      code = 1;
+      return failed(err);
+    } finally {
+      await log.close();
     }
-    results.push(result);
-    if (!result.ok) break;
-  }
-  const text = args.json
-    ? JSON.stringify({ command: args.command, results }, null, 2)
-    : results
-        .map((r) =>
-          r.error !== undefined
-            ? `${r.env}: ${r.command} failed: ${r.error}`
-            : `${r.env}: ${r.command} ${r.drift === true ? "found drift" : "ok"} (${Object.entries(r.changes ?? {})
-                .map(([op, n]) => `${op} ${n}`)
-                .join(", ")})${r.verify !== undefined ? `\n${r.verify.text}` : ""}`,
-        )
-        .join("\n");
-  return { code, results, text, stream: "stdout" };
+  };
+  const results = await runFleet(waves(selected, args.tierOrder), args.command, { parallel: args.parallel, failFast: args.failFast }, one);
+  const text = args.json ? JSON.stringify(summaryDocument(args.command, args.parallel, results), null, 2) : summaryTable(results);
+  return { code: fleetExitCode(results), results, text, stream: "stdout", ...(notes.length > 0 ? { notes } : {}) };
 }

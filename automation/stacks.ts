@@ -1,72 +1,181 @@
 /**
- * The stacks the automation runs and how it reaches them: the environment
- * list, the backend rule, and the Workspace/stack operations interface with
- * the result shapes. The lowest file of automation/: orchestrate.ts, client.ts
- * and verify.ts all read it, and it imports none of them.
+ * The fleet: every `Pulumi.<name>.yaml` beside the project is a stack the
+ * automation drives, its tier read from its own config (`tier:`), never from
+ * its name (#24). Also the one rule for each stack's backend, passphrase and
+ * CI secret names, and the selection grammar (`--stack a,b`, `--stack
+ * 'prod-*'`, `--tier prod`, `--all`).
+ *
+ * A low module: orchestrate.ts, verify.ts, client.ts and recover.ts import
+ * it, it imports none of them (no import cycle). Pure except `discoverStacks`,
+ * which reads the stack files.
  */
 import { join } from "node:path";
+import { TIERS, type Tier } from "../config/schema";
+import { exampleStacks, readStackFile, StackFileError } from "../config/stackFile";
 
-export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
-export type Environment = (typeof ENVIRONMENTS)[number];
-export const COMMANDS = ["preview", "up", "destroy", "refresh"] as const;
-export type Command = (typeof COMMANDS)[number];
+export { TIERS, type Tier };
 
-/** Resource operation counts (Pulumi's change summary: create, update, delete, same, …). */
-export type Changes = Readonly<Record<string, number>>;
-
-export interface StackOperations {
-  preview(opts: { expectNoChanges: boolean }): Promise<Changes>;
-  up(): Promise<Changes>;
-  destroy(): Promise<Changes>;
-  refresh(opts: { expectNoChanges: boolean }): Promise<Changes>;
-  /** The stack outputs, secret ones decrypted (on this machine only). */
-  outputs(): Promise<Readonly<Record<string, unknown>>>;
-  /** The secret kubeconfig setting, when the stack has one. */
-  kubeconfig(): Promise<string | undefined>;
+/** One stack of the fleet, as `platform stacks --json` lists it (and the workflows' matrix carries it). */
+export interface StackInfo {
+  readonly name: string;
+  readonly tier: Tier;
+  /** The kubeconfig context the stack targets; undefined: the current context. */
+  readonly context?: string;
+  /** `online` (public registries) or `mirrored` (a private mirror). */
+  readonly registryMode: string;
+  /** The suffix of the stack's CI secrets and per-stack variables (`prod-eu` → `PROD_EU`). */
+  readonly secretSuffix: string;
+  /** The policy pack configuration of its tier. */
+  readonly policyConfig: string;
 }
 
-export interface Workspace {
-  /** The Pulumi CLI version, or undefined when no CLI is on PATH. */
-  cliVersion(): Promise<string | undefined>;
-  /** Selects (creating if needed) the stack named like the environment, with backend and passphrase. */
-  stack(env: Environment, backend: { url: string; passphrase?: string }): Promise<StackOperations>;
+/** `prod-eu` → `PROD_EU`: upper case, every run of other characters one `_`. */
+export function secretSuffix(stack: string): string {
+  return stack
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, "_")
+    .replace(/^_|_$/g, "");
 }
 
-export interface Result {
-  readonly env: Environment;
-  readonly command: Command;
-  readonly ok: boolean;
-  readonly changes?: Changes;
-  /** Changes found where none were expected (drift). */
-  readonly drift?: boolean;
-  readonly error?: string;
-  /** up --verify: verify's exit code and report (or why it could not run). */
-  readonly verify?: { readonly code: number; readonly text: string; readonly findings?: readonly unknown[] };
+const objectSetting = (raw: string | undefined): Record<string, unknown> => {
+  if (raw === undefined || raw === "") return {};
+  try {
+    const v = JSON.parse(raw) as unknown;
+    return typeof v === "object" && v !== null ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+};
+
+/** A stack's fleet entry from the configuration the CLI would hand the program (`values`: full keys). */
+export function stackInfo(name: string, project: string, values: Readonly<Record<string, string>>): StackInfo {
+  const tier = values[`${project}:tier`];
+  if (tier === undefined || tier === "") throw new StackFileError(`Pulumi.${name}.yaml sets no tier: add \`${project}:tier: dev\` (or staging, prod); the tier, not the name, decides the defaults and the promotion order`);
+  if (!(TIERS as readonly string[]).includes(tier)) throw new StackFileError(`Pulumi.${name}.yaml: tier "${tier}" is not one of ${TIERS.join(", ")}`);
+  const cluster = objectSetting(values[`${project}:cluster`]);
+  const registry = objectSetting(values[`${project}:registry`]);
+  const context = typeof cluster["context"] === "string" && cluster["context"] !== "" ? cluster["context"] : undefined;
+  return {
+    name,
+    tier: tier as Tier,
+    ...(context !== undefined ? { context } : {}),
+    registryMode: typeof registry["mode"] === "string" ? registry["mode"] : "online",
+    secretSuffix: secretSuffix(name),
+    policyConfig: `policy/config/${tier}.json`,
+  };
+}
+
+/** Every stack file under `root`, by tier (dev, staging, prod) then name. Two stacks whose secret suffixes collide are an error. */
+export function discoverStacks(root: string, project = "agent-platform"): StackInfo[] {
+  const stacks = exampleStacks(root).map((name) => stackInfo(name, project, readStackFile(root, name).values));
+  const bySuffix = new Map<string, string>();
+  for (const s of stacks) {
+    const other = bySuffix.get(s.secretSuffix);
+    if (other !== undefined) throw new StackFileError(`stacks ${other} and ${s.name} share the secret suffix ${s.secretSuffix}: rename one (secrets and per-stack variables are named <NAME>_${s.secretSuffix})`);
+    bySuffix.set(s.secretSuffix, s.name);
+  }
+  return sortByTier(stacks);
+}
+
+export const tierRank = (t: Tier): number => TIERS.indexOf(t);
+
+export function sortByTier<T extends { readonly name: string; readonly tier: Tier }>(stacks: readonly T[]): T[] {
+  return [...stacks].sort((a, b) => tierRank(a.tier) - tierRank(b.tier) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** What the user asked for: names or globs (`--stack`), a tier (`--tier`), or everything (`--all`). */
+export interface Selection {
+  readonly patterns?: readonly string[];
+  readonly tier?: Tier;
+  readonly all?: boolean;
+}
+
+export class SelectionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SelectionError";
+  }
+}
+
+/** `*` any run of characters, `?` one; everything else literal. */
+export function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+}
+
+/** Splits `--stack a,b` (repeatable) into patterns. */
+export const splitPatterns = (values: readonly string[]): string[] => values.flatMap((v) => v.split(",")).map((s) => s.trim()).filter((s) => s !== "");
+
+/**
+ * The stacks a selection names, in tier order. `--stack` and `--tier`
+ * together mean both (prod-* of tier prod). A name or glob that matches no
+ * stack is an error naming the stacks there are: a typo never silently
+ * shrinks a fleet run.
+ */
+export function selectStacks(fleet: readonly StackInfo[], sel: Selection): StackInfo[] {
+  const patterns = sel.patterns ?? [];
+  if (!sel.all && patterns.length === 0 && sel.tier === undefined) throw new SelectionError("choose stacks: --stack NAME[,NAME|GLOB…], --tier dev|staging|prod or --all");
+  if (sel.all && (patterns.length > 0 || sel.tier !== undefined)) throw new SelectionError("--all selects every stack: leave out --stack and --tier");
+  let chosen = [...fleet];
+  if (patterns.length > 0) {
+    const names = new Set<string>();
+    for (const p of patterns) {
+      const re = globToRegExp(p);
+      const hits = fleet.filter((s) => re.test(s.name));
+      if (hits.length === 0) {
+        throw new SelectionError(
+          `${/[*?]/.test(p) ? `no stack matches "${p}"` : `unknown stack "${p}": no Pulumi.${p}.yaml`}; stacks: ${fleet.map((s) => s.name).join(", ") || "(none)"}`,
+        );
+      }
+      for (const h of hits) names.add(h.name);
+    }
+    chosen = chosen.filter((s) => names.has(s.name));
+  }
+  if (sel.tier !== undefined) {
+    chosen = chosen.filter((s) => s.tier === sel.tier);
+    if (chosen.length === 0) throw new SelectionError(`no ${patterns.length > 0 ? "selected " : ""}stack has tier ${sel.tier}`);
+  }
+  return sortByTier(chosen);
+}
+
+export interface Backend {
+  readonly url: string;
+  readonly passphrase?: string;
+  readonly passphraseFile?: string;
 }
 
 /**
- * Backend and passphrase: `PULUMI_BACKEND_URL` and `PULUMI_CONFIG_PASSPHRASE`
- * (or `_FILE`) from the environment. Without a backend, dev uses a local
- * file backend inside the repository (.pulumi-state/, git-ignored); staging
- * and prod refuse to guess.
+ * One rule for every stack (docs/many-clusters.md "Backends and passphrases"):
+ * - backend: `PULUMI_BACKEND_URL_<SUFFIX>`, else `PULUMI_BACKEND_URL`, else —
+ *   for a dev-tier stack only — the local file backend `.pulumi-state/`;
+ * - passphrase: `PULUMI_CONFIG_PASSPHRASE_<SUFFIX>` (or `_<SUFFIX>_FILE`),
+ *   else `PULUMI_CONFIG_PASSPHRASE` (or `PULUMI_CONFIG_PASSPHRASE_FILE`);
+ *   required by every self-managed backend (file, s3, gs, azblob), which
+ *   encrypt secrets with it.
+ * The tier decides the default, never the name.
  */
-export function backendFor(env: Environment, vars: Readonly<Record<string, string | undefined>>, root: string): { url: string; passphrase?: string } {
-  const url = vars["PULUMI_BACKEND_URL"] ?? (env === "dev" ? `file://${join(root, ".pulumi-state")}` : undefined);
+export function backendFor(stack: Pick<StackInfo, "name" | "tier">, vars: Readonly<Record<string, string | undefined>>, root: string): Backend {
+  const sfx = secretSuffix(stack.name);
+  const set = (k: string) => (vars[k] !== undefined && vars[k] !== "" ? vars[k] : undefined);
+  const url = set(`PULUMI_BACKEND_URL_${sfx}`) ?? set("PULUMI_BACKEND_URL") ?? (stack.tier === "dev" ? `file://${join(root, ".pulumi-state")}` : undefined);
   if (url === undefined) {
-    throw new Error(`PULUMI_BACKEND_URL is required for ${env} (a shared backend: Pulumi Cloud, s3://, azblob://, gs://); only dev defaults to the local .pulumi-state/`);
+    throw new Error(
+      `no backend for stack ${stack.name} (tier ${stack.tier}): set PULUMI_BACKEND_URL_${sfx} or PULUMI_BACKEND_URL (a shared backend: Pulumi Cloud, s3://, azblob://, gs://); only dev-tier stacks default to the local .pulumi-state/`,
+    );
   }
-  const passphrase = vars["PULUMI_CONFIG_PASSPHRASE"];
-  const needsPassphrase = url.startsWith("file://") || url.startsWith("s3://") || url.startsWith("gs://") || url.startsWith("azblob://");
-  if (needsPassphrase && passphrase === undefined && vars["PULUMI_CONFIG_PASSPHRASE_FILE"] === undefined) {
-    throw new Error(`PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) is required: the ${url.split(":")[0]} backend encrypts secrets with a passphrase`);
+  const passphrase = set(`PULUMI_CONFIG_PASSPHRASE_${sfx}`) ?? (set(`PULUMI_CONFIG_PASSPHRASE_${sfx}_FILE`) === undefined ? set("PULUMI_CONFIG_PASSPHRASE") : undefined);
+  const passphraseFile = passphrase === undefined ? (set(`PULUMI_CONFIG_PASSPHRASE_${sfx}_FILE`) ?? set("PULUMI_CONFIG_PASSPHRASE_FILE")) : undefined;
+  const needsPassphrase = /^(file|s3|gs|azblob):/.test(url);
+  if (needsPassphrase && passphrase === undefined && passphraseFile === undefined) {
+    throw new Error(
+      `no passphrase for stack ${stack.name}: set PULUMI_CONFIG_PASSPHRASE_${sfx} or PULUMI_CONFIG_PASSPHRASE (or their _FILE forms); the ${url.split(":")[0]} backend encrypts secrets with a passphrase`,
+    );
   }
-  return { url, ...(passphrase !== undefined ? { passphrase } : {}) };
+  return { url, ...(passphrase !== undefined ? { passphrase } : {}), ...(passphraseFile !== undefined ? { passphraseFile } : {}) };
 }
 
-export interface RunOutput {
-  readonly code: number;
-  readonly results: readonly Result[];
-  readonly text: string;
-  /** Where `text` goes: results to stdout (JSON with --json), usage and setup errors to stderr. */
-  readonly stream: "stdout" | "stderr";
+/** The stack of the fleet named `name` (client, recover: exactly one stack). */
+export function findStack(fleet: readonly StackInfo[], name: string): StackInfo {
+  const s = fleet.find((x) => x.name === name);
+  if (s !== undefined) return s;
+  throw new SelectionError(`unknown stack "${name}": no Pulumi.${name}.yaml; stacks: ${fleet.map((x) => x.name).join(", ")}`);
 }

@@ -1,4 +1,4 @@
-/** `npm run -s platform -- <command> --env <env|all> [--json] [--expect-no-changes]` (see automation/orchestrate.ts). */
+/** `npm run -s platform -- <command> (--stack NAME[,NAME|GLOB…] | --tier T | --all) [--parallel N] [--json] …` (see automation/orchestrate.ts). */
 import { join } from "node:path";
 import { run } from "../automation/orchestrate";
 import { localWorkspace } from "../automation/workspace";
@@ -6,6 +6,7 @@ import { localWorkspace } from "../automation/workspace";
 const root = join(__dirname, "..");
 run(process.argv.slice(2), localWorkspace(root), process.env, root)
   .then((out) => {
+    for (const note of out.notes ?? []) process.stderr.write(`${note}\n`);
     (out.stream === "stdout" ? process.stdout : process.stderr).write(`${out.text}\n`);
     process.exit(out.code);
   })

@@ -9,6 +9,7 @@ import { localDeps } from "../../automation/deps";
 import { run, type Workspace } from "../../automation/orchestrate";
 import { planStackFile } from "../../plan/fromStackFile";
 import { ROOT } from "../harness/stackConfig";
+import { fakeStack } from "./fakes";
 
 const VARS = { PULUMI_BACKEND_URL: "s3://state-bucket/platform", PULUMI_CONFIG_PASSPHRASE: "pass" };
 const OUTPUTS = { caCertificate: "-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----", clientCertificate: "-----BEGIN CERTIFICATE-----\nCLIENT\n-----END CERTIFICATE-----\n", clientKey: "-----BEGIN PRIVATE KEY-----\nKEY\n-----END PRIVATE KEY-----" };
@@ -20,14 +21,7 @@ function workspace(outputs: Record<string, unknown> = OUTPUTS): Workspace & { en
     cliVersion: async () => "v3.270.0",
     stack: async (env) => {
       envs.push(env);
-      return {
-        preview: async () => ({}),
-        refresh: async () => ({}),
-        up: async () => ({}),
-        destroy: async () => ({}),
-        outputs: async () => outputs,
-        kubeconfig: async () => undefined,
-      };
+      return fakeStack({ outputs: async () => outputs });
     },
   };
 }
@@ -45,7 +39,7 @@ describe("platform client", () => {
   it("writes ca.crt, client/tls.crt, client/tls.key (0600) and register.sh from the stack outputs", async () => {
     const dir = join(tmp(), "bundle");
     const ws = workspace();
-    const out = await run(["client", "--env", "dev", "--out", dir], ws, VARS, ROOT, localDeps(ROOT));
+    const out = await run(["client", "--stack", "dev", "--out", dir], ws, VARS, ROOT, localDeps(ROOT));
     expect(out.code).toBe(0);
     expect(out.stream).toBe("stdout");
     expect(out.text.split("\n")[0]).toBe(`wrote the client bundle of dev (gateway "openshell-dev") to ${dir}: ca.crt (644), client/tls.crt (600), client/tls.key (600), register.sh (755)`);
@@ -95,28 +89,29 @@ describe("platform client", () => {
     const dir = tmp();
     mkdirSync(join(dir, "client"));
     writeFileSync(join(dir, "notes.txt"), "mine");
-    const refused = await run(["client", "--env", "dev", "--out", dir], workspace(), VARS, ROOT, localDeps(ROOT));
+    const refused = await run(["client", "--stack", "dev", "--out", dir], workspace(), VARS, ROOT, localDeps(ROOT));
     expect(refused).toEqual({ code: 2, results: [], text: `${dir} is not empty; choose an empty directory or pass --force to overwrite the bundle files in it\n${CLIENT_USAGE}`, stream: "stderr" });
-    const forced = await run(["client", "--env", "dev", "--out", dir, "--force"], workspace(), VARS, ROOT, localDeps(ROOT));
+    const forced = await run(["client", "--stack", "dev", "--out", dir, "--force"], workspace(), VARS, ROOT, localDeps(ROOT));
     expect(forced.code).toBe(0);
     expect(tree(dir)).toEqual(["ca.crt 644", "client/ 755", "client/tls.crt 600", "client/tls.key 600", "notes.txt 644", "register.sh 755"]);
   });
 
   it.each([
-    [["--env", "dev"], "--out is required"],
-    [["--out", "x"], "--env is required"],
-    [["--env", "qa", "--out", "x"], 'unknown environment "qa"; allowed: dev, staging, prod'],
-    [["--env", "dev", "--out", "x", "--mode", "600"], 'unknown argument "--mode"'],
+    [["--stack", "dev"], "--out is required"],
+    [["--out", "x"], "--stack is required"],
+    [["--stack", "qa", "--out", "x"], 'unknown stack "qa": no Pulumi.qa.yaml; stacks: dev, staging, prod'],
+    [["--stack", "dev,prod", "--out", "x"], "--stack takes one stack name here"],
+    [["--stack", "dev", "--out", "x", "--mode", "600"], 'unknown argument "--mode"'],
   ])("%j: exit 2 with the usage", async (argv, message) => {
     expect(await run(["client", ...argv], workspace(), VARS, ROOT, localDeps(ROOT))).toEqual({ code: 2, results: [], text: `${message}\n${CLIENT_USAGE}`, stream: "stderr" });
   });
 
   it("a stack without the outputs (never deployed): exit 2, nothing written", async () => {
     const dir = join(tmp(), "b");
-    expect(await run(["client", "--env", "staging", "--out", dir], workspace({}), VARS, ROOT, localDeps(ROOT))).toEqual({
+    expect(await run(["client", "--stack", "staging", "--out", dir], workspace({}), VARS, ROOT, localDeps(ROOT))).toEqual({
       code: 2,
       results: [],
-      text: "the stack staging has no caCertificate, clientCertificate, clientKey output: run `npm run -s platform -- up --env staging` first",
+      text: "the stack staging has no caCertificate, clientCertificate, clientKey output: run `npm run -s platform -- up --stack staging` first",
       stream: "stderr",
     });
     expect(() => readdirSync(dir)).toThrow();

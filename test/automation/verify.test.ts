@@ -1,6 +1,7 @@
 /** `platform verify` and `up --verify`, driven through a fake Workspace and a fake cluster. */
 import { describe, expect, it } from "vitest";
-import { run, type Environment, type Workspace } from "../../automation/orchestrate";
+import { run, type Workspace } from "../../automation/orchestrate";
+import { fakeDeps, fakeStack } from "./fakes";
 import { VERIFY_USAGE, type VerifyDeps } from "../../automation/verify";
 import type { PlatformDeps } from "../../automation/deps";
 import { parseManifest } from "../../manifests/agentSandbox";
@@ -20,20 +21,13 @@ const VARS = { PULUMI_BACKEND_URL: "s3://state-bucket/platform", PULUMI_CONFIG_P
 function workspace(outputs: Record<string, unknown> = { caCertificate: fixtureCert("ca") }, cli: string | null = "v3.270.0"): Workspace {
   return {
     cliVersion: async () => cli ?? undefined,
-    stack: async () => ({
-      preview: async () => ({ same: 1 }),
-      refresh: async () => ({ same: 1 }),
-      up: async () => ({ create: 3, same: 40 }),
-      destroy: async () => ({ delete: 1 }),
-      outputs: async () => outputs,
-      kubeconfig: async () => undefined,
-    }),
+    stack: async () => fakeStack({ up: async () => ({ create: 3, same: 40 }), outputs: async () => outputs }),
   };
 }
 
 function deps(cluster: Cluster, seen: KubeconfigSource[] = []): PlatformDeps {
   const verify: VerifyDeps = {
-    plan: (env: Environment) => planStackFile(ROOT, env).plan,
+    plan: (stack: string) => planStackFile(ROOT, stack).plan,
     agentSandboxCrds: async () => CRDS,
     connect: (source) => {
       seen.push(source);
@@ -41,7 +35,7 @@ function deps(cluster: Cluster, seen: KubeconfigSource[] = []): PlatformDeps {
     },
     now: () => new Date("2026-12-04T12:00:00Z"),
   };
-  return { verify, client: { plan: verify.plan } };
+  return fakeDeps({ verify, client: { plan: verify.plan } });
 }
 
 const healthy = (stack: string): KubeObject[] => healthyObjects(expectations(planStackFile(ROOT, stack).plan, { agentSandboxCrds: CRDS, caPem: fixtureCert("ca") }));
@@ -52,21 +46,21 @@ describe("platform verify", () => {
   });
 
   it.each([
-    [[], "--env is required"],
-    [["--env"], "--env needs a value"],
-    [["--env", "all"], 'unknown environment "all"; allowed: dev, staging, prod'],
-    [["--env", "dev", "--timeout", "0"], '--timeout must be whole seconds from 1 to 3600, got "0"'],
-    [["--env", "dev", "--kubectl"], 'unknown argument "--kubectl"'],
-    [["--env", "dev", "--openshell-cli", "/usr/bin/openshell"], "--openshell-cli applies with --probe"],
-    [["--env", "dev", "--probe-image", "registry.example/agents/claude:1"], "--probe-image applies with --probe"],
-    [["--env", "dev", "--probe", "--probe-image"], "--probe-image needs a value"],
+    [[], "choose stacks: --stack NAME[,NAME|GLOB…], --tier dev|staging|prod or --all"],
+    [["--stack"], "--stack needs a value"],
+    [["--stack", "qa"], 'unknown stack "qa": no Pulumi.qa.yaml; stacks: dev, staging, prod'],
+    [["--stack", "dev", "--timeout", "0"], '--timeout must be whole seconds from 1 to 3600, got "0"'],
+    [["--stack", "dev", "--kubectl"], 'unknown argument "--kubectl"'],
+    [["--stack", "dev", "--openshell-cli", "/usr/bin/openshell"], "--openshell-cli applies with --probe"],
+    [["--stack", "dev", "--probe-image", "registry.example/agents/claude:1"], "--probe-image applies with --probe"],
+    [["--stack", "dev", "--probe", "--probe-image"], "--probe-image needs a value"],
   ])("%j: exit 2 with the usage on stderr", async (argv, message) => {
     expect(await run(["verify", ...argv], workspace(), VARS, ROOT, deps(fakeCluster([])))).toEqual({ code: 2, results: [], text: `${message}\n${VERIFY_USAGE}`, stream: "stderr" });
   });
 
   it("a healthy dev cluster: exit 0, one summary line, the plan's context", async () => {
     const seen: KubeconfigSource[] = [];
-    const out = await run(["verify", "--env", "dev"], workspace(), VARS, ROOT, deps(fakeCluster(healthy("dev")), seen));
+    const out = await run(["verify", "--stack", "dev"], workspace(), VARS, ROOT, deps(fakeCluster(healthy("dev")), seen));
     expect(out.code).toBe(0);
     expect(out.stream).toBe("stdout");
     expect(out.text).toMatch(/^verify dev: context "kind-dev" \(https:\/\/127\.0\.0\.1:6443\), Kubernetes v1\.34\.1: \d+ checks, all passed$/);
@@ -75,13 +69,13 @@ describe("platform verify", () => {
 
   it("prod: the kubeconfig context the stack pins", async () => {
     const seen: KubeconfigSource[] = [];
-    await run(["verify", "--env", "prod"], workspace(), VARS, ROOT, deps(fakeCluster(healthy("prod")), seen));
+    await run(["verify", "--stack", "prod"], workspace(), VARS, ROOT, deps(fakeCluster(healthy("prod")), seen));
     expect(seen).toEqual([{ context: "prod" }]);
   });
 
   it("a broken cluster: exit 1, each finding with its object, expectation, finding and troubleshooting row; --json is pure JSON", async () => {
     const objects = healthy("dev").filter((o) => o["kind"] !== "CustomResourceDefinition");
-    const out = await run(["verify", "--env", "dev"], workspace(), VARS, ROOT, deps(fakeCluster(objects)));
+    const out = await run(["verify", "--stack", "dev"], workspace(), VARS, ROOT, deps(fakeCluster(objects)));
     expect(out.code).toBe(1);
     expect(out.text.split("\n").slice(1)).toEqual([
       "FAIL CustomResourceDefinition sandboxes.agents.x-k8s.io",
@@ -89,10 +83,10 @@ describe("platform verify", () => {
       "  found:    not found",
       `  see:      ${rowReference("crd")}`,
     ]);
-    const json = await run(["verify", "--env", "dev", "--json"], workspace(), VARS, ROOT, deps(fakeCluster(objects)));
+    const json = await run(["verify", "--stack", "dev", "--json"], workspace(), VARS, ROOT, deps(fakeCluster(objects)));
     expect(json.code).toBe(1);
-    const parsed = JSON.parse(json.text) as { env: string; context: string; findings: unknown[] };
-    expect(parsed).toMatchObject({ env: "dev", context: "kind-dev", server: "https://127.0.0.1:6443", serverVersion: "v1.34.1" });
+    const parsed = JSON.parse(json.text) as { stack: string; context: string; findings: unknown[] };
+    expect(parsed).toMatchObject({ stack: "dev", context: "kind-dev", server: "https://127.0.0.1:6443", serverVersion: "v1.34.1" });
     expect(parsed.findings).toEqual([
       { check: "crd", object: "CustomResourceDefinition sandboxes.agents.x-k8s.io", expected: "the CRD, Established, serving v1beta1", found: "not found", troubleshooting: rowReference("crd") },
     ]);
@@ -100,13 +94,13 @@ describe("platform verify", () => {
 
   it("an unreachable cluster: exit 2, one message on stderr naming the context and server", async () => {
     const message = 'cannot reach the Kubernetes API server of context "kind-dev" (https://127.0.0.1:6443): GET /version: no answer within 5 s';
-    const out = await run(["verify", "--env", "dev", "--timeout", "5"], workspace(), VARS, ROOT, deps(fakeCluster([], { unreachable: message })));
+    const out = await run(["verify", "--stack", "dev", "--timeout", "5"], workspace(), VARS, ROOT, deps(fakeCluster([], { unreachable: message })));
     expect(out).toEqual({ code: 2, results: [], text: `verify dev: ${message}`, stream: "stderr" });
   });
 
   it("no Pulumi CLI, or a stack that was never deployed: exit 2", async () => {
-    expect(await run(["verify", "--env", "dev"], workspace({}, null), VARS, ROOT, deps(fakeCluster([])))).toMatchObject({ code: 2, stream: "stderr", text: expect.stringContaining("the Pulumi CLI was not found on PATH") });
-    expect(await run(["verify", "--env", "dev"], workspace({}), VARS, ROOT, deps(fakeCluster([])))).toEqual({
+    expect(await run(["verify", "--stack", "dev"], workspace({}, null), VARS, ROOT, deps(fakeCluster([])))).toMatchObject({ code: 2, stream: "stderr", text: expect.stringContaining("the Pulumi CLI was not found on PATH") });
+    expect(await run(["verify", "--stack", "dev"], workspace({}), VARS, ROOT, deps(fakeCluster([])))).toEqual({
       code: 2,
       results: [],
       text: "verify dev: the stack has no caCertificate output: run `npm run -s platform -- up` first",
@@ -137,7 +131,7 @@ describe("platform verify", () => {
       },
     };
     const outputs = { caCertificate: fixtureCert("ca"), clientCertificate: "CERT", clientKey: "KEY" };
-    const out = await run(["verify", "--env", "dev", "--probe"], workspace(outputs), VARS, ROOT, { ...d, verify: { ...d.verify, gateway } });
+    const out = await run(["verify", "--stack", "dev", "--probe"], workspace(outputs), VARS, ROOT, { ...d, verify: { ...d.verify, gateway } });
     expect(out.code).toBe(0);
     expect(calls).toEqual(["handshake 48080 openshell.openshell.svc.cluster.local CERT KEY true", "readyz 48081"]);
     expect(cluster.calls).toEqual([
@@ -156,7 +150,7 @@ describe("platform verify", () => {
       handshake: async () => "the gateway closed the connection (client certificate refused?)",
       readyz: async () => "HTTP 503",
     };
-    const bad = await run(["verify", "--env", "dev", "--probe"], workspace(outputs), VARS, ROOT, { ...d, verify: { ...d.verify, gateway: broken } });
+    const bad = await run(["verify", "--stack", "dev", "--probe"], workspace(outputs), VARS, ROOT, { ...d, verify: { ...d.verify, gateway: broken } });
     expect(bad.code).toBe(1);
     // No OpenShell CLI on this PATH: said so, the exit code is the checks' own.
     expect(bad.text.split("\n")[1]).toBe(
@@ -179,7 +173,7 @@ describe("platform verify", () => {
     const cluster = fakeCluster(healthy("dev"), { onCreate: (o) => ({ ...o, status: { conditions: [{ type: "Ready", status: "False", reason: "DependenciesNotReady", message: "Pod is Pending" }] } }) });
     const d = deps(cluster);
     const verify: VerifyDeps = { ...d.verify, now: () => new Date((t += 20_000)), sleep: async () => undefined };
-    const out = await run(["verify", "--env", "dev", "--probe", "--timeout", "60", "--json"], workspace(), VARS, ROOT, { ...d, verify });
+    const out = await run(["verify", "--stack", "dev", "--probe", "--timeout", "60", "--json"], workspace(), VARS, ROOT, { ...d, verify });
     expect(out.code).toBe(1);
     const findings = (JSON.parse(out.text) as { findings: { check: string }[] }).findings;
     expect(findings[0]).toEqual({
@@ -198,19 +192,37 @@ describe("platform verify", () => {
 });
 
 describe("up --verify", () => {
-  it("verifies each stack after its up; a failed verify stops before the next stack with its exit code", async () => {
+  it("verifies each stack after its up; a failed verify fails that stack, and the later tiers do not start", async () => {
     const objects = healthy("dev").filter((o) => !(o["kind"] === "Deployment" && (o["metadata"] as { name: string }).name === "agent-sandbox-controller"));
-    const out = await run(["up", "--env", "all", "--verify"], workspace(), VARS, ROOT, deps(fakeCluster(objects)));
+    const out = await run(["up", "--all", "--verify"], workspace(), VARS, ROOT, deps(fakeCluster(objects)));
     expect(out.code).toBe(1);
-    expect(out.results.map((r) => [r.env, r.ok, r.verify?.code])).toEqual([["dev", false, 1]]);
-    expect(out.text.split("\n")[0]).toBe("dev: up ok (create 3, same 40)");
+    expect(out.results.map((r) => [r.stack, r.result, r.verify?.code])).toEqual([
+      ["dev", "failed", 1],
+      ["staging", "skipped", undefined],
+      ["prod", "skipped", undefined],
+    ]);
+    expect(out.text.split("\n")[1]).toBe("dev      dev      up         failed   +3 =40   0.0s");
     expect(out.text).toContain("FAIL Deployment agent-sandbox-system/agent-sandbox-controller");
   });
 
   it("--verify applies to up only", async () => {
-    const out = await run(["preview", "--env", "dev", "--verify"], workspace(), VARS, ROOT, deps(fakeCluster([])));
+    const out = await run(["preview", "--stack", "dev", "--verify"], workspace(), VARS, ROOT, deps(fakeCluster([])));
     expect(out.code).toBe(2);
     expect(out.text.split("\n")[0]).toBe("--verify applies to up, not preview");
+  });
+});
+
+describe("verify over a selection", () => {
+  it("several stacks: each report, then the fleet summary; the exit code is the worst stack's", async () => {
+    const objects = healthy("dev");
+    const out = await run(["verify", "--stack", "dev,staging", "--parallel", "2"], workspace(), VARS, ROOT, deps(fakeCluster(objects)));
+    expect(out.results.map((r) => [r.stack, r.tier, r.operation, r.result])).toEqual([
+      ["dev", "dev", "verify", "ok"],
+      ["staging", "staging", "verify", "failed"],
+    ]);
+    expect(out.code).toBe(1);
+    expect(out.text).toMatch(/^verify dev: context "kind-dev" .*all passed\n/);
+    expect(out.text).toContain("STACK    TIER     OPERATION  RESULT  CHANGES  DURATION");
   });
 });
 
@@ -254,7 +266,7 @@ exit 0
       const verify: VerifyDeps = { ...d.verify, gateway: { handshake: async () => undefined, readyz: async () => undefined }, nonce: () => "0a0b0c", tmpRoot: dir };
       const outputs = { caCertificate: fixtureCert("ca"), clientCertificate: "CERT", clientKey: "KEY" };
       const vars = { ...VARS, PATH: `${dir}:/usr/bin:/bin`, HOME: "/home/someone", OPENSHELL_GATEWAY: "users-own" };
-      const out = await run(["verify", "--env", "dev", "--probe", "--timeout", "30"], workspace(outputs), vars, ROOT, { ...d, verify });
+      const out = await run(["verify", "--stack", "dev", "--probe", "--timeout", "30"], workspace(outputs), vars, ROOT, { ...d, verify });
       expect(out.code).toBe(0);
       expect(out.text.split("\n")[1]).toMatch(
         new RegExp(
@@ -282,7 +294,7 @@ exit 0
 
   it("--openshell-cli that is not an executable: exit 2 before touching the cluster", async () => {
     const cluster = fakeCluster(healthy("dev"));
-    const out = await run(["verify", "--env", "dev", "--probe", "--openshell-cli", "/nonexistent/openshell"], workspace(), VARS, ROOT, deps(cluster));
+    const out = await run(["verify", "--stack", "dev", "--probe", "--openshell-cli", "/nonexistent/openshell"], workspace(), VARS, ROOT, deps(cluster));
     expect(out).toEqual({ code: 2, results: [], text: "verify dev: --openshell-cli /nonexistent/openshell: not an executable file", stream: "stderr" });
     expect(cluster.calls).toEqual([]);
   });

@@ -11,7 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PlatformDeps } from "../../automation/deps";
-import { run, type Environment, type Workspace } from "../../automation/orchestrate";
+import { run, type Workspace } from "../../automation/orchestrate";
+import { fakeDeps, fakeStack } from "../automation/fakes";
 import { planStackFile } from "../../plan/fromStackFile";
 import type { KubeObject } from "../../verify/checks";
 import { connectCluster } from "../../verify/cluster";
@@ -41,26 +42,19 @@ afterAll(async () => cp?.stop());
 
 const workspace: Workspace = {
   cliVersion: async () => "v3.270.0",
-  stack: async () => ({
-    preview: async () => ({}),
-    refresh: async () => ({}),
-    up: async () => ({}),
-    destroy: async () => ({}),
-    outputs: async () => ({ caCertificate: fixtureCert("ca") }),
-    kubeconfig: async () => undefined,
-  }),
+  stack: async () => fakeStack({ outputs: async () => ({ caCertificate: fixtureCert("ca") }) }),
 };
 
 /** The real dependencies, pointed at the tier's kubeconfig (the stacks name contexts it does not have). */
 function deps(kubeconfigPath: string): PlatformDeps {
-  const plan = (env: Environment) => planStackFile(ROOT, env).plan;
-  return {
+  const plan = (stack: string) => planStackFile(ROOT, stack).plan;
+  return fakeDeps({
     verify: { plan, agentSandboxCrds: async () => CRDS, connect: (_source, timeoutMs) => connectCluster({ path: kubeconfigPath }, timeoutMs), now: () => new Date("2026-12-04T12:00:00Z") },
     client: { plan },
-  };
+  });
 }
 
-const verify = (stack: string, extra: string[] = []) => run(["verify", "--env", stack, "--json", ...extra], workspace, VARS, ROOT, deps(cp.kubeconfigPath));
+const verify = (stack: string, extra: string[] = []) => run(["verify", "--stack", stack, "--json", ...extra], workspace, VARS, ROOT, deps(cp.kubeconfigPath));
 const findingsOf = (text: string) => (JSON.parse(text) as { findings: unknown[] }).findings;
 
 const healthy = (stack: string): KubeObject[] => healthyObjects(expectations(planStackFile(ROOT, stack).plan, { agentSandboxCrds: CRDS, caPem: fixtureCert("ca") }));
@@ -92,7 +86,7 @@ describe("verify against a real API server", () => {
     const out = await verify(stack);
     expect(findingsOf(out.text)).toEqual([]);
     expect(out.code).toBe(0);
-    expect(JSON.parse(out.text)).toMatchObject({ env: stack, context: "envtest", server: cp.server, serverVersion: "v1.34.4" });
+    expect(JSON.parse(out.text)).toMatchObject({ stack, context: "envtest", server: cp.server, serverVersion: "v1.34.4" });
   });
 
   describe("each broken variant gives exactly its finding (exit 1)", () => {
@@ -214,7 +208,7 @@ describe("verify against a real API server", () => {
     );
     try {
       const started = Date.now();
-      const out = await run(["verify", "--env", "dev", "--timeout", "2"], workspace, VARS, ROOT, deps(kubeconfig));
+      const out = await run(["verify", "--stack", "dev", "--timeout", "2"], workspace, VARS, ROOT, deps(kubeconfig));
       const took = Date.now() - started;
       expect(out).toEqual({
         code: 2,

@@ -30,7 +30,7 @@ describe("docs/troubleshooting.md and docs/connect-and-verify.md", () => {
 
   it("Connect a client: uses the bundle command, names its files, and each register.sh command", () => {
     const text = section("connect-and-verify.md", "## Connect a client");
-    expect(text).toContain("npm run -s platform -- client --env dev --out ~/openshell-dev");
+    expect(text).toContain("npm run -s platform -- client --stack dev --out ~/openshell-dev");
     expect(text).not.toMatch(/gateway add https:\/\/127\.0\.0\.1:8080 --name/);
     const files = clientBundle(planStackFile(ROOT, "dev").plan, { caCertificate: "c", clientCertificate: "c", clientKey: "k" }).map((f) => f.path);
     for (const f of files) expect(text).toContain(f);
