@@ -4,12 +4,13 @@
  * through the Automation API: the secrets are decrypted on this machine
  * only and written owner-only. Refuses a non-empty directory without --force.
  */
-import { chmodSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { ConfigError } from "../config/errors";
 import { StackFileError } from "../config/stackFile";
 import type { Plan } from "../plan/plan";
 import { clientGatewayName } from "../values/clients";
+import { writePrivateFiles } from "../lib/files";
 import { clientBundle, type BundleFile } from "../values/clientBundle";
 import { ArgError, oneStack, parseArgv } from "./args";
 import type { FleetDeps, RunOutput, Workspace } from "./engine";
@@ -24,13 +25,7 @@ export interface ClientDeps {
 
 /** The bundle's files on disk: directories 0700, each file with its mode (umask notwithstanding). */
 export function writeBundle(dir: string, files: readonly BundleFile[]): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  for (const f of files) {
-    const path = join(dir, f.path);
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    writeFileSync(path, f.content, { mode: f.mode });
-    chmodSync(path, f.mode);
-  }
+  writePrivateFiles(dir, files);
 }
 
 function isNonEmptyDir(dir: string): boolean {

@@ -7,9 +7,10 @@
  * anything here.
  */
 import { spawn } from "node:child_process";
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from "node:fs";
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, isAbsolute, join } from "node:path";
+import { delimiter, isAbsolute, join } from "node:path";
+import { writePrivateFiles } from "../lib/files";
 import { clientBundle } from "../values/clientBundle";
 import type { Plan } from "../plan/plan";
 import { GATEWAY_PORT, GATEWAY_SELECTOR } from "../values/openshell";
@@ -129,15 +130,7 @@ export async function readyGatewayPod(cluster: Cluster, namespace: string): Prom
   return { name: String((pod["metadata"] as { name?: unknown }).name) };
 }
 
-function writeFiles(dir: string, files: readonly { path: string; content: string; mode: number }[]): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  for (const f of files) {
-    const path = join(dir, f.path);
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    writeFileSync(path, f.content, { mode: f.mode });
-    chmodSync(path, f.mode);
-  }
-}
+const writeFiles = writePrivateFiles;
 
 /** How long the port-forward may live at most: every step's bound plus a margin. */
 export const forwardLifetimeMs = (p: CliProbePlan): number => p.register.timeoutMs + p.create.timeoutMs + p.exec.timeoutMs + p.delete.timeoutMs + 10_000;

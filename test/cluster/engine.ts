@@ -63,46 +63,40 @@ async function runHooks(g: GraphObject, op: "create" | "update" | "none", hooks:
   }
 }
 
-/** `pulumi preview`: dry runs where the provider makes them, hooks in preview mode. Writes nothing. */
-export async function previewGraph(client: ApiClient, objects: readonly GraphObject[], hooks: Readonly<Record<string, Hook>>): Promise<EngineRun> {
+/** One object's step: in preview a dry run (or its inputs shown), under up a real apply (a CRD then waited for). */
+async function step(client: ApiClient, g: GraphObject, mode: "preview" | "up"): Promise<string> {
+  if (mode === "preview") {
+    const why = await fromInputs(client, g);
+    if (why !== undefined) return `${g.resource}: from inputs (${why})`;
+    await client.apply(g.object, { dryRun: true, fieldManager: "pulumi-kubernetes" });
+    return `${g.resource}: dry run`;
+  }
+  await client.apply(g.object, { fieldManager: "pulumi-kubernetes" });
+  if (g.object.kind === "CustomResourceDefinition") await client.waitEstablished(g.object);
+  return `${g.resource}: applied`;
+}
+
+/** The objects in order, each after its resource's hooks; stops at the first refusal, as the engine does. */
+async function runGraph(client: ApiClient, objects: readonly GraphObject[], hooks: Readonly<Record<string, Hook>>, mode: "preview" | "up"): Promise<EngineRun> {
   const steps: string[] = [];
   const hooksRun: string[] = [];
   for (const g of objects) {
-    const where = `${g.resource} ${ref(g.object)}`;
     try {
       await runHooks(g, await wouldChange(client, g.object), hooks, hooksRun);
-      const why = await fromInputs(client, g);
-      if (why !== undefined) {
-        steps.push(`${g.resource}: from inputs (${why})`);
-        continue;
-      }
-      await client.apply(g.object, { dryRun: true, fieldManager: "pulumi-kubernetes" });
-      steps.push(`${g.resource}: dry run`);
+      steps.push(await step(client, g, mode));
     } catch (err) {
       if (!(err instanceof ApiError) && !(err instanceof Error && err.name === "MigrationError")) throw err;
       steps.push(`${g.resource}: refused`);
-      return { steps, failures: [`${where}: ${err.message}`], hooksRun };
+      return { steps, failures: [`${g.resource} ${ref(g.object)}: ${err.message}`], hooksRun };
     }
   }
   return { steps, failures: [], hooksRun };
 }
 
-/** `pulumi up`'s update: hooks, then each object applied for real, in order; stops at the first refusal. */
-export async function upGraph(client: ApiClient, objects: readonly GraphObject[], hooks: Readonly<Record<string, Hook>>): Promise<EngineRun> {
-  const steps: string[] = [];
-  const hooksRun: string[] = [];
-  for (const g of objects) {
-    const where = `${g.resource} ${ref(g.object)}`;
-    try {
-      await runHooks(g, await wouldChange(client, g.object), hooks, hooksRun);
-      await client.apply(g.object, { fieldManager: "pulumi-kubernetes" });
-      if (g.object.kind === "CustomResourceDefinition") await client.waitEstablished(g.object);
-      steps.push(`${g.resource}: applied`);
-    } catch (err) {
-      if (!(err instanceof ApiError) && !(err instanceof Error && err.name === "MigrationError")) throw err;
-      steps.push(`${g.resource}: refused`);
-      return { steps, failures: [`${where}: ${err.message}`], hooksRun };
-    }
-  }
-  return { steps, failures: [], hooksRun };
-}
+/** `pulumi preview`: dry runs where the provider makes them, hooks in preview mode (the caller's). Writes nothing. */
+export const previewGraph = (client: ApiClient, objects: readonly GraphObject[], hooks: Readonly<Record<string, Hook>>): Promise<EngineRun> =>
+  runGraph(client, objects, hooks, "preview");
+
+/** `pulumi up`'s update: hooks, then each object applied for real, in order. */
+export const upGraph = (client: ApiClient, objects: readonly GraphObject[], hooks: Readonly<Record<string, Hook>>): Promise<EngineRun> =>
+  runGraph(client, objects, hooks, "up");
