@@ -121,3 +121,16 @@ describe("awaitingMigration (what the CRDs' preview inputs mark as computed)", (
     expect([...(await migrationHooks(env(blocked, true)).awaitingMigration())]).toEqual([]);
   });
 });
+
+describe("docs/upgrades.md shows what the preview of a v0.5 cluster logs", () => {
+  it("quotes both of the prepare hook's preview lines as the hook writes them", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { ROOT } = await import("../harness/stackConfig");
+    const page = readFileSync(join(ROOT, "docs", "upgrades.md"), "utf8");
+    const e = env(upgradedV05Cluster(false), true);
+    await migrationHooks(e).prepare();
+    expect(e.infos).toHaveLength(2);
+    for (const line of e.infos) expect(page).toContain(`pulumi:pulumi:Stack agent-platform-prod running ${line}\n`);
+  });
+});
