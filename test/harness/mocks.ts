@@ -40,6 +40,8 @@ const REQUEST_GETTERS = [
   "getAliasesList",
   "getObject",
   "getHooks",
+  "getRemote",
+  "getAcceptresources",
 ] as const;
 
 /** What the harness (and config/load.ts) rely on beyond the SDK's public API, and why. */
@@ -115,6 +117,10 @@ export interface Registered {
   readonly transforms: readonly pulumi.ResourceTransform[];
   /** Resource hooks bound to it: `beforeCreate` etc. → hook names (absent when none). */
   readonly hooks?: Readonly<Record<string, readonly string[]>>;
+  /** A component a provider builds (helm.v4.Chart, yaml.v2.ConfigGroup): its children are registered by the provider. */
+  readonly remote: boolean;
+  /** Whether the registration asks for its outputs with resource references (components/remoteOutputs.ts). */
+  readonly acceptResources: boolean;
 }
 
 /** A resource hook the program registered. */
@@ -205,6 +211,8 @@ interface RegisterRequest {
   getAliasesList(): { hasUrn(): boolean; getUrn(): string; getSpec(): AliasSpecProto | undefined }[];
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
   getHooks(): HooksBinding | undefined;
+  getRemote(): boolean;
+  getAcceptresources(): boolean;
 }
 
 interface HooksBinding {
@@ -382,6 +390,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
           aliases: req.getAliasesList().map(aliasRecord),
           transforms: transformsByUrn.get(`${req.getType()}::${req.getName()}`) ?? [],
           ...(boundHooks !== undefined ? { hooks: boundHooks } : {}),
+          remote: req.getRemote(),
+          acceptResources: req.getAcceptresources(),
         });
       }
       cb(err, res);
