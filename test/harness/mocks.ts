@@ -54,6 +54,7 @@ export const SDK_INTERNALS: Readonly<Record<string, string>> = {
   "log.warn without an engine": `writes "${"warning: [runtime] "}<message>" with console.warn, which the harness captures`,
   "runtime.isConfigSecret": "config/load.ts learns whether a secret setting was stored encrypted (the program refuses plain-text secrets with it)",
   "MockMonitor has no registerResourceHook": "the harness supplies one that records each hook's name and onDryRun (new pulumi.ResourceHook registers through it)",
+  "RegisterResourceRequest.setAcceptresources": "components/remoteOutputs.ts (the program, not only the harness) wraps runtime.getMonitor().registerResource and clears it on remote components' requests",
 };
 
 /** The internals an SDK upgrade changed, each with what broke; empty when all hold. */
@@ -87,6 +88,7 @@ export async function checkSdkInternals(): Promise<string[]> {
   if (typeof hookRequest?.prototype["getName"] !== "function" || typeof hookRequest.prototype["getOnDryRun"] !== "function") {
     out.push(`MockMonitor has no registerResourceHook: RegisterResourceHookRequest.getName/getOnDryRun changed`);
   }
+  if (typeof proto?.prototype["setAcceptresources"] !== "function") out.push(`RegisterResourceRequest.setAcceptresources: ${SDK_INTERNALS["RegisterResourceRequest.setAcceptresources"]}`);
   return out;
 }
 
