@@ -55,6 +55,7 @@ export const SDK_INTERNALS: Readonly<Record<string, string>> = {
   "runtime.isConfigSecret": "config/load.ts learns whether a secret setting was stored encrypted (the program refuses plain-text secrets with it)",
   "MockMonitor has no registerResourceHook": "the harness supplies one that records each hook's name and onDryRun (new pulumi.ResourceHook registers through it)",
   "RegisterResourceRequest.setAcceptresources": "components/remoteOutputs.ts (the program, not only the harness) wraps runtime.getMonitor().registerResource and clears it on remote components' requests",
+  "runtime/debuggable debuggablePromise": "components/promiseStacks.ts (the program) wraps it so the SDK's per-promise debug stacks are not taken unless PULUMI_DEBUG_PROMISE_LEAKS is set",
 };
 
 /** The internals an SDK upgrade changed, each with what broke; empty when all hold. */
@@ -87,6 +88,10 @@ export async function checkSdkInternals(): Promise<string[]> {
   const hookRequest = (require("@pulumi/pulumi/proto/resource_pb") as { RegisterResourceHookRequest?: { prototype: Record<string, unknown> } }).RegisterResourceHookRequest;
   if (typeof hookRequest?.prototype["getName"] !== "function" || typeof hookRequest.prototype["getOnDryRun"] !== "function") {
     out.push(`MockMonitor has no registerResourceHook: RegisterResourceHookRequest.getName/getOnDryRun changed`);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (typeof (require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise?: unknown }).debuggablePromise !== "function") {
+    out.push(`runtime/debuggable debuggablePromise: ${SDK_INTERNALS["runtime/debuggable debuggablePromise"]}`);
   }
   if (typeof proto?.prototype["setAcceptresources"] !== "function") out.push(`RegisterResourceRequest.setAcceptresources: ${SDK_INTERNALS["RegisterResourceRequest.setAcceptresources"]}`);
   return out;
