@@ -56,23 +56,32 @@ export function parseTime(stderr: string): Sample {
 /**
  * Sums a PULUMI_DEBUG_GRPC log (one JSON entry per line; a unary call is logged when it starts and
  * again, with its response, when it completes: only completed entries count). Invokes are keyed
- * `Invoke <token>`, RegisterResource `(remote)` for components a provider builds.
+ * `Invoke <token>`; RegisterResource `(remote)` for components a provider builds, and apart again
+ * for the children the provider registers under them (the rest is the program's own).
  */
 export function summarizeGrpcLog(text: string): Map<string, MethodBytes> {
   const out = new Map<string, MethodBytes>();
+  type Entry = { method?: string; request?: unknown; response?: unknown; progress?: string };
+  const entries: Entry[] = [];
   for (const line of text.split("\n")) {
     if (line.trim() === "") continue;
-    let e: { method?: string; request?: unknown; response?: unknown; progress?: string };
     try {
-      e = JSON.parse(line) as typeof e;
+      entries.push(JSON.parse(line) as Entry);
     } catch {
       continue; // a line cut by a concurrent writer
     }
+  }
+  const isRegister = (e: Entry) => e.method === "/pulumirpc.ResourceMonitor/RegisterResource";
+  // Types the provider builds as components: their children are registered by the provider, not the program.
+  const remoteTypes = new Set(entries.filter((e) => isRegister(e) && (e.request as Record<string, unknown> | undefined)?.["remote"] === true).map((e) => String((e.request as Record<string, unknown>)["type"])));
+  const parentType = (urn: unknown) => (typeof urn === "string" ? (urn.split("::")[2] ?? "").split("$").pop() : undefined);
+  for (const e of entries) {
     if (e.progress !== undefined && e.progress !== "response_completed") continue;
     let key = String(e.method ?? "?").replace(/^\/pulumirpc\./, "");
     const req = (e.request ?? {}) as Record<string, unknown>;
     if (key === "ResourceMonitor/Invoke" && typeof req["tok"] === "string") key = `ResourceMonitor/Invoke ${req["tok"]}`;
     if (key === "ResourceMonitor/RegisterResource" && req["remote"] === true) key = "ResourceMonitor/RegisterResource (remote)";
+    else if (key === "ResourceMonitor/RegisterResource" && remoteTypes.has(parentType(req["parent"]) ?? "")) key = "ResourceMonitor/RegisterResource (chart/ConfigGroup child, by the provider)";
     const b = out.get(key) ?? { calls: 0, requestBytes: 0, responseBytes: 0 };
     b.calls += 1;
     b.requestBytes += e.request === undefined ? 0 : JSON.stringify(e.request).length;
@@ -149,6 +158,7 @@ function main(argv: readonly string[]): void {
     else stack = a;
   }
   if (stack === "" || !(runs >= 1)) throw new Error("usage: bench:preview -- STACK [--runs N] [--project DIR] [--out DIR]");
+  if (!existsSync("/usr/bin/time")) throw new Error("needs GNU time at /usr/bin/time (Debian: apt-get install time)");
   const kitHome = process.env["KIT_HOME"];
   if (kitHome === undefined || kitHome === "") throw new Error("set KIT_HOME (the real-engine kit's home; see ../shared/real-engine/README.md)");
   const runWork = process.env["RUN_WORK"] ?? join(kitHome, "runs");

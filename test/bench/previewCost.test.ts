@@ -20,6 +20,12 @@ describe("preview cost bench, pure parts", () => {
       { method: "/pulumirpc.ResourceMonitor/Invoke", request: { tok: "pulumi:pulumi:getResource", args: { urn: "u" } }, response: { return: { state: "x" } }, progress: "response_completed" },
       { method: "/pulumirpc.ResourceMonitor/RegisterResource", request: { type: "kubernetes:helm.sh/v4:Chart", remote: true }, response: { urn: "c" }, progress: "response_completed" },
       { method: "/pulumirpc.ResourceMonitor/RegisterResource", request: { type: "kubernetes:core/v1:ConfigMap" }, response: { urn: "m" }, progress: "response_completed" },
+      {
+        method: "/pulumirpc.ResourceMonitor/RegisterResource",
+        request: { type: "kubernetes:core/v1:Service", parent: "urn:pulumi:s::p::agent-platform:platform:Database$kubernetes:helm.sh/v4:Chart::database-operator" },
+        response: { urn: "svc" },
+        progress: "response_completed",
+      },
       { method: "/pulumirpc.ResourceProvider/Diff", request: { a: 1 }, response: {}, progress: "response_completed" },
     ]
       .map((e) => JSON.stringify(e))
@@ -28,6 +34,7 @@ describe("preview cost bench, pure parts", () => {
     expect([...s.keys()].sort()).toEqual([
       "ResourceMonitor/Invoke pulumi:pulumi:getResource",
       "ResourceMonitor/RegisterResource",
+      "ResourceMonitor/RegisterResource (chart/ConfigGroup child, by the provider)",
       "ResourceMonitor/RegisterResource (remote)",
       "ResourceProvider/Diff",
     ]);
