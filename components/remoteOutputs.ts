@@ -5,7 +5,7 @@
  * children into a resource object as the component's registration returns,
  * and every one reads the child's whole state back from the engine (a
  * `pulumi:pulumi:getResource` invoke per child, CRD schemas included), on
- * every preview and update: prod spent a sixth of a no-op preview on it.
+ * every preview and update (prod: 66 invokes, 1.9 MB, per no-op preview).
  *
  * The program never reads those outputs. It only waits for the components:
  * `dependsOn` a remote component sends the component's URN, and the
