@@ -27,8 +27,14 @@ import { Database } from "./components/database";
 import { OpenShellGateway } from "./components/openshellGateway";
 import { GatewayClients } from "./components/gatewayClients";
 import { Frameworks } from "./components/frameworks";
+import { remoteOutputsWithoutResourceReferences } from "./components/remoteOutputs";
+import { promiseStacksOnlyWhenDebuggingLeaks } from "./components/promiseStacks";
 
 export = async () => {
+  // Before any registration: the charts' and the ConfigGroup's outputs come back without resource
+  // references, and the SDK's promises skip the debug stacks nothing reads (components/*.ts say why).
+  remoteOutputsWithoutResourceReferences();
+  promiseStacksOnlyWhenDebuggingLeaks();
   const settings = readStackSettings(pulumi.getProject(), pulumi.getStack());
   const plan = buildPlan(settings.stack, resolveConfig(settings), settings.secrets);
   const secrets = readSecrets(new pulumi.Config(), plan.secrets);

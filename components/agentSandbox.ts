@@ -68,7 +68,8 @@ function withConversionPending(crd: Record<string, unknown>, awaiting: Promise<R
 
 export class AgentSandbox extends pulumi.ComponentResource {
   public readonly crds: readonly k8s.apiextensions.v1.CustomResourceDefinition[];
-  public readonly controller: k8s.yaml.v2.ConfigGroup;
+  /** The controller objects, to wait for (its `resources` output holds IDs, not resource objects: remoteOutputs.ts). */
+  public readonly controller: pulumi.ComponentResource;
   /** The migration's ConfigMaps (empty without a migration): what must finish before the gateway rolls. */
   public readonly migration: readonly k8s.core.v1.ConfigMap[];
   /**

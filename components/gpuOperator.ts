@@ -23,7 +23,8 @@ export interface GpuOperatorArgs {
 }
 
 export class GpuOperator extends pulumi.ComponentResource {
-  public readonly chart: k8s.helm.v4.Chart;
+  /** The chart, to wait for (its `resources` output holds IDs, not resource objects: remoteOutputs.ts). */
+  public readonly chart: pulumi.ComponentResource;
   /** `chart`: nothing in the graph waits for it (components/graph.ts). */
   public readonly parts: Parts;
 

@@ -43,7 +43,8 @@ export interface OpenShellGatewayArgs {
 }
 
 export class OpenShellGateway extends pulumi.ComponentResource {
-  public readonly chart: k8s.helm.v4.Chart;
+  /** The chart, to wait for (its `resources` output holds IDs, not resource objects: remoteOutputs.ts). */
+  public readonly chart: pulumi.ComponentResource;
   /** `host:port` of the gateway Service inside the cluster. */
   public readonly endpoint: string;
 

@@ -40,6 +40,8 @@ const REQUEST_GETTERS = [
   "getAliasesList",
   "getObject",
   "getHooks",
+  "getRemote",
+  "getAcceptresources",
 ] as const;
 
 /** What the harness (and config/load.ts) rely on beyond the SDK's public API, and why. */
@@ -52,6 +54,8 @@ export const SDK_INTERNALS: Readonly<Record<string, string>> = {
   "log.warn without an engine": `writes "${"warning: [runtime] "}<message>" with console.warn, which the harness captures`,
   "runtime.isConfigSecret": "config/load.ts learns whether a secret setting was stored encrypted (the program refuses plain-text secrets with it)",
   "MockMonitor has no registerResourceHook": "the harness supplies one that records each hook's name and onDryRun (new pulumi.ResourceHook registers through it)",
+  "RegisterResourceRequest.setAcceptresources": "components/remoteOutputs.ts (the program, not only the harness) wraps runtime.getMonitor().registerResource and clears it on remote components' requests",
+  "runtime/debuggable debuggablePromise": "components/promiseStacks.ts (the program) wraps it so the SDK's per-promise debug stacks are not taken unless PULUMI_DEBUG_PROMISE_LEAKS is set",
 };
 
 /** The internals an SDK upgrade changed, each with what broke; empty when all hold. */
@@ -85,6 +89,11 @@ export async function checkSdkInternals(): Promise<string[]> {
   if (typeof hookRequest?.prototype["getName"] !== "function" || typeof hookRequest.prototype["getOnDryRun"] !== "function") {
     out.push(`MockMonitor has no registerResourceHook: RegisterResourceHookRequest.getName/getOnDryRun changed`);
   }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (typeof (require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise?: unknown }).debuggablePromise !== "function") {
+    out.push(`runtime/debuggable debuggablePromise: ${SDK_INTERNALS["runtime/debuggable debuggablePromise"]}`);
+  }
+  if (typeof proto?.prototype["setAcceptresources"] !== "function") out.push(`RegisterResourceRequest.setAcceptresources: ${SDK_INTERNALS["RegisterResourceRequest.setAcceptresources"]}`);
   return out;
 }
 
@@ -115,6 +124,10 @@ export interface Registered {
   readonly transforms: readonly pulumi.ResourceTransform[];
   /** Resource hooks bound to it: `beforeCreate` etc. → hook names (absent when none). */
   readonly hooks?: Readonly<Record<string, readonly string[]>>;
+  /** A component a provider builds (helm.v4.Chart, yaml.v2.ConfigGroup): its children are registered by the provider. */
+  readonly remote: boolean;
+  /** Whether the registration asks for its outputs with resource references (components/remoteOutputs.ts). */
+  readonly acceptResources: boolean;
 }
 
 /** A resource hook the program registered. */
@@ -205,6 +218,8 @@ interface RegisterRequest {
   getAliasesList(): { hasUrn(): boolean; getUrn(): string; getSpec(): AliasSpecProto | undefined }[];
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
   getHooks(): HooksBinding | undefined;
+  getRemote(): boolean;
+  getAcceptresources(): boolean;
 }
 
 interface HooksBinding {
@@ -382,6 +397,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
           aliases: req.getAliasesList().map(aliasRecord),
           transforms: transformsByUrn.get(`${req.getType()}::${req.getName()}`) ?? [],
           ...(boundHooks !== undefined ? { hooks: boundHooks } : {}),
+          remote: req.getRemote(),
+          acceptResources: req.getAcceptresources(),
         });
       }
       cb(err, res);
