@@ -160,9 +160,14 @@ export async function inspect(api: MigrationApi, crds: readonly CrdRef[] = AGENT
   };
 }
 
+/** The CRDs `prepare` changes (objects rewritten, storedVersions pruned or the webhook dropped). */
+export function crdsAwaitingMigration(f: Findings): ReadonlySet<string> {
+  return new Set(f.crds.filter((c) => c.rewrite || c.pruneStoredVersions || c.dropWebhook).map((c) => c.crd.name));
+}
+
 /** True when `prepare` would change something. */
 export function prepareNeeded(f: Findings): boolean {
-  return f.crds.some((c) => c.rewrite || c.pruneStoredVersions || c.dropWebhook);
+  return crdsAwaitingMigration(f).size > 0;
 }
 
 /** One line per change `prepare` and `finish` would make (empty: nothing to do). */

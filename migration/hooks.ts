@@ -15,7 +15,7 @@
  * (docs/upgrades.md "agent-sandbox v0.5 to v1.0"). Preview reads the cluster once for
  * both.
  */
-import { AGENT_SANDBOX_CRDS, MigrationError, describe, finish, inspect, prepare, type CrdRef, type Findings, type MigrationApi } from "./agentSandbox";
+import { AGENT_SANDBOX_CRDS, MigrationError, crdsAwaitingMigration, describe, finish, inspect, prepare, type CrdRef, type Findings, type MigrationApi } from "./agentSandbox";
 
 export interface HookEnv {
   /** The cluster the stack targets (called once per hook run). */
@@ -41,11 +41,6 @@ const PREFIX = "agent-sandbox v1.0 migration";
 
 function reason(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-/** The CRDs `prepare` changes (objects rewritten, storedVersions pruned or the webhook dropped). */
-export function crdsAwaitingMigration(f: Findings): ReadonlySet<string> {
-  return new Set(f.crds.filter((c) => c.present && (c.rewrite || c.pruneStoredVersions || c.dropWebhook)).map((c) => c.crd.name));
 }
 
 type Reading = { readonly ok: true; readonly findings: Findings } | { readonly ok: false; readonly error: unknown };

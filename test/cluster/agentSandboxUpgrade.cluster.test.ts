@@ -21,7 +21,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AGENT_SANDBOX_CRDS, finish, inspect, prepare } from "../../migration/agentSandbox";
 import { connectMigrationApi } from "../../migration/kubeClient";
-import { ApiError, type ApiClient, type K8sObject } from "./api";
+import { ApiError, settled, type ApiClient, type K8sObject } from "./api";
 import { planStackFile } from "../../plan/fromStackFile";
 import { clusterPreflight } from "../../scripts/plan";
 import { ROOT } from "../harness/stackConfig";
@@ -88,18 +88,6 @@ async function waitUnserved(client: ApiClient, group: string, plural: string, ve
   while ((await client.request("GET", `/apis/${group}/${version}/${plural}`)).status !== 404) {
     if (Date.now() > deadline) throw new Error(`${plural}.${group}/${version} still served 20 s after the v1.0.1 CRDs were applied`);
     await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** A read retried while the API server re-initializes a CRD's storage after a change (429), bounded. */
-async function settled<T>(read: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await read();
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status !== 429 || attempt >= 50) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
   }
 }
 

@@ -54,6 +54,18 @@ export async function refusal(p: Promise<unknown>): Promise<string> {
   return "(accepted)";
 }
 
+/** A read retried while the API server re-initializes a CRD's storage after a change (429), bounded. */
+export async function settled<T>(read: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await read();
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 429 || attempt >= 50) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 interface ResourceInfo {
   readonly name: string;
   readonly namespaced: boolean;

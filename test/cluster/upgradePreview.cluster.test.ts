@@ -20,7 +20,7 @@ import { migrationHooks, type HookEnv } from "../../migration/hooks";
 import type { MigrationApi } from "../../migration/agentSandbox";
 import { FIXTURE_V05_SHA256 } from "../harness/examples";
 import type { StackConfigMap } from "../harness/stackConfig";
-import type { ApiClient, K8sObject } from "./api";
+import { settled, type ApiClient, type K8sObject } from "./api";
 import { startControlPlane, type ControlPlane } from "./controlPlane";
 import { previewGraph, upGraph, type Hook } from "./engine";
 import { evaluateConfig, graphObjects, runConfig } from "./graph";
@@ -99,18 +99,6 @@ async function clusterState(client: ApiClient): Promise<Record<string, unknown>>
   }
   out["secrets"] = (await client.list("v1", "Secret", "agent-sandbox-system")).map((s) => s.metadata.name).sort();
   return out;
-}
-
-/** A read retried while the API server re-initializes a CRD's storage after a change (429), bounded. */
-async function settled<T>(read: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await read();
-    } catch (err) {
-      if (!(err instanceof Error) || !/ 429 /.test(err.message) || attempt >= 50) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
 }
 
 const crdNames = (state: Record<string, unknown>, name: string) => state[name] as CrdView;
