@@ -15,8 +15,7 @@
  * absent, or present with other data. The result lists, per object, what happened, and every
  * refusal with the server's text.
  */
-import type { ApiClient, K8sObject } from "./api";
-import { ApiError } from "./api";
+import { ApiError, type ApiClient, type K8sObject } from "./api";
 import type { GraphObject } from "./graph";
 
 export type Hook = () => Promise<void>;
