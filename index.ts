@@ -16,7 +16,7 @@ import { relaxations } from "./security/relaxations";
 import { GATEWAY_NAME, GATEWAY_PORT } from "./values/openshell";
 import * as args from "./components/fromPlan";
 import { BuiltParts } from "./components/parts";
-import { createProvider } from "./components/provider";
+import { createProvider, letRegistrationsOut } from "./components/provider";
 import { Namespaces } from "./components/namespaces";
 import { Policies } from "./components/policies";
 import { AgentSandbox } from "./components/agentSandbox";
@@ -29,12 +29,15 @@ import { GatewayClients } from "./components/gatewayClients";
 import { Frameworks } from "./components/frameworks";
 import { remoteOutputsWithoutResourceReferences } from "./components/remoteOutputs";
 import { promiseStacksOnlyWhenDebuggingLeaks } from "./components/promiseStacks";
+import { sdkDebugLogsOnlyWhenAsked } from "./components/sdkDebugLogs";
 
 export = async () => {
   // Before any registration: the charts' and the ConfigGroup's outputs come back without resource
-  // references, and the SDK's promises skip the debug stacks nothing reads (components/*.ts say why).
+  // references, the SDK's promises skip the debug stacks nothing reads, and its debug-level messages
+  // stay unsent unless asked for (components/*.ts say why).
   remoteOutputsWithoutResourceReferences();
   promiseStacksOnlyWhenDebuggingLeaks();
+  sdkDebugLogsOnlyWhenAsked();
   const settings = readStackSettings(pulumi.getProject(), pulumi.getStack());
   const plan = buildPlan(settings.stack, resolveConfig(settings), settings.secrets);
   const secrets = readSecrets(new pulumi.Config(), plan.secrets);
@@ -43,6 +46,7 @@ export = async () => {
   for (const r of relaxations(plan)) pulumi.log.warn(`relaxed: ${r}`);
 
   const opts = { provider: createProvider(args.providerArgs(plan, secrets)) };
+  await letRegistrationsOut(); // the engine starts the kubernetes plugin while the rest is built
   // Each component waits for exactly the parts of others its plan names (components/graph.ts).
   const built = new BuiltParts();
   const namespaces = built.add("namespaces", new Namespaces("namespaces", args.namespacesArgs(plan, secrets), opts));

@@ -67,10 +67,14 @@ export const VARIANTS: Readonly<Record<string, { stack: string; config: () => St
   },
 };
 
-/** Everything a refactor must keep: the registered graph and the outputs. */
+/**
+ * Everything a refactor must keep: the registered graph and the outputs. Resources are sorted by URN:
+ * the order the program registers them in follows the event loop (components/provider.ts
+ * letRegistrationsOut), and is not part of what the engine records.
+ */
 export function shape(ev: Evaluation): unknown {
   return {
-    resources: ev.resources.map((r) => ({
+    resources: [...ev.resources].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0)).map((r) => ({
       type: r.type,
       name: r.name,
       urn: r.urn,

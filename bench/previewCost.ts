@@ -1,5 +1,5 @@
 /**
- * `npm run -s bench:preview -- STACK [--runs N] [--project DIR] [--out DIR]`: what a no-op
+ * `npm run -s bench:preview -- STACK [--runs N] [--cold] [--project DIR] [--out DIR]`: what a no-op
  * `pulumi preview` of a deployed stack costs on the real engine, against a one-resource program
  * (one ConfigMap, the same SDKs, node_modules and compiler options, the same cluster and engine).
  * Figures only, never a test: wall and CPU time depend on the machine and its load.
@@ -12,6 +12,9 @@
  * one-resource program, kept in $RUN_WORK/STACK/one-resource and brought up (unmeasured) on the
  * same cluster first.
  *
+ * --cold runs every preview with a fresh, empty TMPDIR: ts-node's compile cache (in os.tmpdir()) starts
+ * empty, as on a fresh CI runner, where a pull request's previews run; without it the cache is warm.
+ *
  * --project DIR copies DIR's sources (not node_modules, .git or the stack's Pulumi.STACK.yaml) over
  * the run's project copy first: preview a branch against the state `up` left from another checkout.
  *
@@ -23,7 +26,8 @@
  * $RUN_WORK/bench).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 export interface Sample {
@@ -94,12 +98,12 @@ export function summarizeGrpcLog(text: string): Map<string, MethodBytes> {
 const kb = (n: number) => (n / 1024).toFixed(n < 10 * 1024 ? 1 : 0);
 
 /** The Markdown report: medians and ratios, then bytes per method (largest first, both programs). */
-export function report(stack: string, a: readonly Sample[], b: readonly Sample[], grpcA: Map<string, MethodBytes>, grpcB: Map<string, MethodBytes>): string {
+export function report(stack: string, a: readonly Sample[], b: readonly Sample[], grpcA: Map<string, MethodBytes>, grpcB: Map<string, MethodBytes>, cold = false): string {
   const row = (name: string, s: readonly Sample[]) =>
     `| ${name} | ${median(s.map((x) => x.wall)).toFixed(2)} s | ${median(s.map((x) => x.cpu)).toFixed(2)} s | ${(median(s.map((x) => x.maxRssKiB)) / 1024).toFixed(0)} MiB |`;
   const ratio = (f: (x: Sample) => number) => (median(a.map(f)) / median(b.map(f))).toFixed(2);
   const lines = [
-    `### ${stack}: no-op preview vs one-resource program (${a.length} + ${b.length} runs, alternated; medians)`,
+    `### ${stack}: no-op preview vs one-resource program (${a.length} + ${b.length} runs, alternated; medians${cold ? "; cold compile cache, as on a fresh CI runner" : ""})`,
     "",
     "| | wall | CPU | peak RSS (largest process) |",
     "|---|---|---|---|",
@@ -149,15 +153,17 @@ function main(argv: readonly string[]): void {
   let runs = 5;
   let project: string | undefined;
   let outDir: string | undefined;
+  let cold = false;
   while (args.length > 0) {
     const a = args.shift()!;
     if (a === "--runs") runs = Number(args.shift());
+    else if (a === "--cold") cold = true;
     else if (a === "--project") project = resolve(args.shift() ?? "");
     else if (a === "--out") outDir = resolve(args.shift() ?? "");
     else if (a.startsWith("-")) throw new Error(`unknown option ${a}`);
     else stack = a;
   }
-  if (stack === "" || !(runs >= 1)) throw new Error("usage: bench:preview -- STACK [--runs N] [--project DIR] [--out DIR]");
+  if (stack === "" || !(runs >= 1)) throw new Error("usage: bench:preview -- STACK [--runs N] [--cold] [--project DIR] [--out DIR]");
   if (!existsSync("/usr/bin/time")) throw new Error("needs GNU time at /usr/bin/time (Debian: apt-get install time)");
   const kitHome = process.env["KIT_HOME"];
   if (kitHome === undefined || kitHome === "") throw new Error("set KIT_HOME (the real-engine kit's home; see ../shared/real-engine/README.md)");
@@ -211,7 +217,9 @@ function main(argv: readonly string[]): void {
   must("one-resource up", sh("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", "bench"], { cwd: oproj, env: oneEnv }));
 
   const preview = (cwd: string, e: NodeJS.ProcessEnv, label: string): Sample => {
-    const r = sh("/usr/bin/time", ["-f", "%e %U %S %M", "pulumi", "preview", "--non-interactive", "--expect-no-changes", "--diff=false"], { cwd, env: e });
+    const tmp = cold ? mkdtempSync(join(tmpdir(), "bench-cold-")) : undefined;
+    const r = sh("/usr/bin/time", ["-f", "%e %U %S %M", "pulumi", "preview", "--non-interactive", "--expect-no-changes", "--diff=false"], { cwd, env: tmp !== undefined ? { ...e, TMPDIR: tmp } : e });
+    if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true });
     if (r.status !== 0) throw new Error(`${label}: preview failed or planned changes (rc ${r.status}):\n${(r.stdout + r.stderr).split("\n").slice(-40).join("\n")}`);
     return parseTime(r.stderr);
   };
@@ -234,10 +242,10 @@ function main(argv: readonly string[]): void {
   };
   const gA = grpc(proj, stackEnv, stack);
   const gB = grpc(oproj, oneEnv, "one-resource");
-  const text = report(stack, A, B, gA, gB);
+  const text = report(stack, A, B, gA, gB, cold);
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   writeFileSync(join(outDir, `preview-${stack}-${stamp}.md`), text);
-  writeFileSync(join(outDir, `preview-${stack}-${stamp}.json`), `${JSON.stringify({ stack, runs, stackSamples: A, oneResourceSamples: B, grpc: { [stack]: Object.fromEntries(gA), "one-resource": Object.fromEntries(gB) } }, null, 1)}\n`);
+  writeFileSync(join(outDir, `preview-${stack}-${stamp}.json`), `${JSON.stringify({ stack, runs, cold, stackSamples: A, oneResourceSamples: B, grpc: { [stack]: Object.fromEntries(gA), "one-resource": Object.fromEntries(gB) } }, null, 1)}\n`);
   process.stdout.write(text);
 }
 

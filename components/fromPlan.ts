@@ -12,7 +12,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Secrets } from "../config/secrets";
 import type { Values } from "../lib/tree";
 import type { AgentSandboxParts } from "../manifests/agentSandbox";
-import { migratesTo, migrationRecord } from "../migration/agentSandbox";
+import type { KubeconfigSource } from "../lib/kubeconfig";
+import { migratesTo, migrationRecord, type MigrationApi } from "../migration/agentSandbox";
 import { migrationHooks, type HookEnv } from "../migration/hooks";
 import { classDriver, waits } from "./graph";
 import type { Plan, ResolvedChart } from "../plan/types";
@@ -111,17 +112,24 @@ export function policiesArgs(plan: Plan, dependsOnByNamespace: Readonly<Record<s
 }
 
 /** The stack's cluster for the migration hooks, as the provider reaches it (providerArgs). */
-function migrationEnv(plan: Plan, secrets: Secrets): HookEnv {
+export function migrationEnv(plan: Plan, secrets: Secrets): HookEnv {
   const p = plan.provider;
   const contents = p.kubeconfigFromSecret && secrets.kubeconfig !== undefined ? outputPromise(secrets.kubeconfig) : undefined;
+  const source = async (): Promise<KubeconfigSource> => ({
+    ...(contents !== undefined ? { contents: await contents } : p.kubeconfigPath !== undefined ? { path: p.kubeconfigPath } : {}),
+    ...(p.context !== undefined ? { context: p.context } : {}),
+  });
+  const connect = async (): Promise<MigrationApi> => {
+    const { connectMigrationApi } = await import("../migration/kubeClient");
+    return connectMigrationApi(await source());
+  };
   return {
-    async connect() {
-      const { connectMigrationApi } = await import("../migration/kubeClient");
-      const src = {
-        ...(contents !== undefined ? { contents: await contents } : p.kubeconfigPath !== undefined ? { path: p.kubeconfigPath } : {}),
-        ...(p.context !== undefined ? { context: p.context } : {}),
-      };
-      return connectMigrationApi(src);
+    connect,
+    // Preview reads without @kubernetes/client-node when the kubeconfig allows (migration/kubeRead.ts).
+    async connectForPreview() {
+      const { connectMigrationReads } = await import("../migration/kubeRead");
+      const reads = connectMigrationReads(await source());
+      return "api" in reads ? reads.api : connect();
     },
     dryRun: () => pulumi.runtime.isDryRun(),
     info: (m) => void pulumi.log.info(m),

@@ -17,3 +17,13 @@ export const PROVIDER_NAME = "k8s";
 export function createProvider(args: k8s.ProviderArgs, opts?: pulumi.CustomResourceOptions): k8s.Provider {
   return new k8s.Provider(PROVIDER_NAME, args, opts);
 }
+
+/**
+ * Resolves after one turn of the event loop. The program awaits it right after creating the
+ * provider: the SDK sends the provider's registration on that turn, so the engine starts and
+ * configures the kubernetes plugin (about 0.25 s) while the program builds the rest of the graph,
+ * instead of after (measured on the real engine: docs/development.md). Nothing else changes.
+ */
+export function letRegistrationsOut(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -122,40 +122,44 @@ export function imageTag(image: string): string | undefined {
   return colon > slash ? noDigest.slice(colon + 1) : undefined;
 }
 
-/** Reads the cluster and decides what the migration would do; changes nothing. */
+/** Reads the cluster and decides what the migration would do; changes nothing. The reads run concurrently. */
 export async function inspect(api: MigrationApi, crds: readonly CrdRef[] = AGENT_SANDBOX_CRDS): Promise<Findings> {
-  const image = await api.deploymentImage(CONTROLLER.namespace, CONTROLLER.name);
-  const found: CrdFinding[] = [];
-  const blocked: string[] = [];
-  for (const crd of crds) {
+  const readOne = async (crd: CrdRef): Promise<{ finding: CrdFinding; blocked?: string }> => {
     const state = await api.readCrd(crd.name);
     if (state === undefined) {
-      found.push({ crd, present: false, storedVersions: [], conversionStrategy: "None", objects: 0, rewrite: false, pruneStoredVersions: false, dropWebhook: false });
-      continue;
+      return { finding: { crd, present: false, storedVersions: [], conversionStrategy: "None", objects: 0, rewrite: false, pruneStoredVersions: false, dropWebhook: false } };
     }
     const clean = state.storedVersions.length === 1 && state.storedVersions[0] === STORAGE_VERSION;
-    if (!clean && (state.storageVersion !== STORAGE_VERSION || !state.versions.includes(STORAGE_VERSION))) {
-      blocked.push(
-        `${crd.name} stores ${state.storageVersion ?? "no version"} (versions ${state.versions.join(", ")}), not ${STORAGE_VERSION}: ` +
-          `install the latest v0.5.x first (catalog.versions.agentSandbox v0.5.6, pulumi up), then move to v1.0`,
-      );
-    }
+    const blocked =
+      !clean && (state.storageVersion !== STORAGE_VERSION || !state.versions.includes(STORAGE_VERSION))
+        ? `${crd.name} stores ${state.storageVersion ?? "no version"} (versions ${state.versions.join(", ")}), not ${STORAGE_VERSION}: ` +
+          `install the latest v0.5.x first (catalog.versions.agentSandbox v0.5.6, pulumi up), then move to v1.0`
+        : undefined;
     const objects = (await api.listObjects(crd, state.versions.includes(STORAGE_VERSION) ? STORAGE_VERSION : state.storageVersion ?? STORAGE_VERSION)).length;
-    found.push({
-      crd,
-      present: true,
-      storedVersions: state.storedVersions,
-      conversionStrategy: state.conversionStrategy,
-      objects,
-      rewrite: !clean && objects > 0,
-      pruneStoredVersions: !clean,
-      dropWebhook: state.conversionStrategy === "Webhook",
-    });
-  }
+    return {
+      finding: {
+        crd,
+        present: true,
+        storedVersions: state.storedVersions,
+        conversionStrategy: state.conversionStrategy,
+        objects,
+        rewrite: !clean && objects > 0,
+        pruneStoredVersions: !clean,
+        dropWebhook: state.conversionStrategy === "Webhook",
+      },
+      ...(blocked !== undefined ? { blocked } : {}),
+    };
+  };
+  const [image, read, webhookSecretPresent] = await Promise.all([
+    api.deploymentImage(CONTROLLER.namespace, CONTROLLER.name),
+    Promise.all(crds.map(readOne)),
+    api.secretExists(WEBHOOK_SECRET.namespace, WEBHOOK_SECRET.name),
+  ]);
+  const blocked = read.flatMap((r) => (r.blocked !== undefined ? [r.blocked] : []));
   return {
     installedVersion: image === undefined ? undefined : imageTag(image),
-    crds: found,
-    webhookSecretPresent: await api.secretExists(WEBHOOK_SECRET.namespace, WEBHOOK_SECRET.name),
+    crds: read.map((r) => r.finding),
+    webhookSecretPresent,
     blocked: blocked.length > 0 ? blocked.join("; ") : undefined,
   };
 }

@@ -20,6 +20,11 @@ import { AGENT_SANDBOX_CRDS, MigrationError, crdsAwaitingMigration, describe, fi
 export interface HookEnv {
   /** The cluster the stack targets (called once per hook run). */
   connect(): Promise<MigrationApi>;
+  /**
+   * The same cluster for preview's one read, when it can be read more cheaply than `connect`
+   * allows (only the reads are called on it); unset: `connect`.
+   */
+  connectForPreview?(): Promise<MigrationApi>;
   /** True during `pulumi preview` (and the preview phase of `up`). */
   dryRun(): boolean;
   info(message: string): void;
@@ -51,7 +56,7 @@ export function migrationHooks(env: HookEnv, crds: readonly CrdRef[] = AGENT_SAN
   const readForPreview = (): Promise<Reading> =>
     (previewReading ??= (async (): Promise<Reading> => {
       try {
-        return { ok: true, findings: await inspect(await env.connect(), crds) };
+        return { ok: true, findings: await inspect(await (env.connectForPreview ?? env.connect).call(env), crds) };
       } catch (error) {
         return { ok: false, error };
       }

@@ -172,6 +172,51 @@ describe("the import graph", () => {
   });
 });
 
+/** Specifiers a file loads when it runs: static imports that are not type-only (all-`type` brace lists included). */
+export function valueImports(text: string): string[] {
+  const noComments = text.replace(/^\s*\/\/.*$/gm, "").replace(/\/\*[\s\S]*?\*\//g, "");
+  const out: string[] = [];
+  for (const m of noComments.matchAll(/(?:^|[\s;])(import|export)\s+(type\s+)?([\w*{}\s,$]*?\s+from\s+)?["']([^"']+)["']/g)) {
+    if (m[2] !== undefined) continue;
+    const names = /\{([^}]*)\}/.exec(m[3] ?? "")?.[1];
+    const onlyTypes = names !== undefined && !/^[^{]*\w[^{]*\{/.test(m[3] ?? "") && names.split(",").map((n) => n.trim()).filter((n) => n !== "").every((n) => n.startsWith("type "));
+    if (!onlyTypes) out.push(m[4]!);
+  }
+  return out;
+}
+
+describe("what a preview loads", () => {
+  it("@kubernetes/client-node only when the kubeconfig needs it: neither index.ts's static imports nor the preview's migration read (migration/kubeRead.ts) reach it", () => {
+    const known = new Set(sourceFiles());
+    const seen = new Set<string>();
+    const reached: string[] = [];
+    const visit = (f: string): void => {
+      if (seen.has(f)) return;
+      seen.add(f);
+      for (const spec of valueImports(readFileSync(join(ROOT, f), "utf8"))) {
+        if (!spec.startsWith(".")) {
+          if (spec === "@kubernetes/client-node") reached.push(f);
+          continue;
+        }
+        const base = relative(ROOT, resolve(ROOT, dirname(f), spec)).split(sep).join("/");
+        const hit = [`${base}.ts`, `${base}/index.ts`].find((c) => known.has(c));
+        if (hit !== undefined) visit(hit);
+      }
+    };
+    visit("index.ts");
+    visit("migration/kubeRead.ts");
+    expect(seen.has("lib/kubeRest.ts")).toBe(true);
+    expect(seen.has("components/fromPlan.ts")).toBe(true);
+    expect(reached).toEqual([]);
+    // The check sees a value import where there is one (lib/kubeconfig.ts is what kubeClient.ts loads).
+    expect(valueImports(readFileSync(join(ROOT, "lib/kubeconfig.ts"), "utf8"))).toContain("@kubernetes/client-node");
+  });
+
+  it("valueImports skips type-only imports", () => {
+    expect(valueImports('import type { A } from "./a";\nimport { type B, type C } from "./b";\nimport { type D, e } from "./d";\nimport * as k from "k";\nimport "./side";\nexport type { F } from "./f";')).toEqual(["./d", "k", "./side"]);
+  });
+});
+
 describe("the import-graph check itself", () => {
   it("finds loops, including through type-only imports", () => {
     const g = new Map([

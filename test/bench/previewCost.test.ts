@@ -54,5 +54,9 @@ describe("preview cost bench, pure parts", () => {
     expect(text).toContain("| ratio | **4.50×** | **5.50×** | |");
     expect(text).toContain("| ResourceProvider/Check | 1 | 0.0 | 0.0 | – | – | – |");
     expect(text).toContain("| **total** | 1 | 0.0 | 0.0 | 0 | 0.0 | 0.0 |");
+    expect(text.split("\n")[0]).toBe("### prod: no-op preview vs one-resource program (3 + 3 runs, alternated; medians)");
+    expect(report("prod", a, b, g, new Map(), true).split("\n")[0]).toBe(
+      "### prod: no-op preview vs one-resource program (3 + 3 runs, alternated; medians; cold compile cache, as on a fresh CI runner)",
+    );
   });
 });

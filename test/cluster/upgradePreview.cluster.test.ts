@@ -17,7 +17,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectMigrationApi } from "../../migration/kubeClient";
 import { migrationHooks, type HookEnv } from "../../migration/hooks";
-import type { MigrationApi } from "../../migration/agentSandbox";
+import { inspect, type MigrationApi } from "../../migration/agentSandbox";
+import { connectMigrationReads } from "../../migration/kubeRead";
 import { FIXTURE_V05_SHA256 } from "../harness/examples";
 import type { StackConfigMap } from "../harness/stackConfig";
 import { settled, type ApiClient, type K8sObject } from "./api";
@@ -57,10 +58,18 @@ function hookEnv(cp: ControlPlane, dryRun: boolean, wrap: (api: MigrationApi) =>
   return {
     lines,
     connect: async () => wrap(connectMigrationApi({ path: cp.kubeconfigPath, context: "envtest" })),
+    // As components/fromPlan.ts: preview reads with plain GETs (migration/kubeRead.ts); the tier's kubeconfig is supported.
+    connectForPreview: async () => wrap(previewReads(cp)),
     dryRun: () => dryRun,
     info: (m) => void lines.push(m),
     warn: (m) => void lines.push(`warning: ${m}`),
   };
+}
+
+function previewReads(cp: ControlPlane): MigrationApi {
+  const r = connectMigrationReads({ path: cp.kubeconfigPath, context: "envtest" });
+  if (!("api" in r)) throw new Error(`the tier's kubeconfig is not read by migration/kubeRead.ts: ${r.unsupported}`);
+  return r.api;
 }
 
 function hooksFor(env: HookEnv): Record<string, Hook> {
@@ -195,6 +204,14 @@ for (const tc of CASES) {
           `CustomResourceDefinition.apiextensions.k8s.io "${first}" is invalid: [${invalid.join(", ")}]`,
       ]);
       expect(await clusterState(cp.client)).toEqual(before);
+    });
+
+    it("the preview's plain GETs (migration/kubeRead.ts) find exactly what client-node (migration/kubeClient.ts) finds", async () => {
+      const light = await inspect(previewReads(cp));
+      const full = await inspect(connectMigrationApi({ path: cp.kubeconfigPath, context: "envtest" }));
+      expect(light).toEqual(full);
+      expect(light.installedVersion).toBe("v0.5.6");
+      expect(light.crds.filter((c) => c.present).map((c) => c.crd.name).sort()).toEqual([...tc.crds].sort());
     });
 
     it("preview succeeds: the migration reports its plan, the awaiting CRDs are shown from their inputs, everything else is dry-run, nothing is written", async () => {

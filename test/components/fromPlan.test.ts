@@ -77,3 +77,40 @@ describe("argument builders", () => {
     ]);
   });
 });
+
+describe("the migration hooks' cluster (migrationEnv)", () => {
+  it("preview reads the stack's kubeconfig and context through plain GETs (no client-node): the CRD as the server sends it", async () => {
+    const { createServer } = await import("node:http");
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(`${req.headers["authorization"]} ${req.url}`);
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.end(JSON.stringify({ spec: { versions: [{ name: "v1beta1", storage: true }], conversion: { strategy: "None" } }, status: { storedVersions: ["v1beta1"] } }));
+    });
+    await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const kubeconfig = join(mkdtempSync(join(tmpdir(), "migration-env-")), "config");
+      writeFileSync(
+        kubeconfig,
+        JSON.stringify({
+          "current-context": "other",
+          clusters: [{ name: "lab", cluster: { server: `http://127.0.0.1:${port}` } }],
+          users: [{ name: "ops", user: { token: "lab-token" } }],
+          contexts: [{ name: "lab", context: { cluster: "lab", user: "ops" } }, { name: "other", context: { cluster: "none", user: "ops" } }],
+        }),
+      );
+      const { migrationEnv } = await import("../../components/fromPlan");
+      const env = migrationEnv(planFor({ ...dev, cluster: { kubeconfigPath: kubeconfig, context: "lab" } }), {});
+      const api = await env.connectForPreview!();
+      expect(await api.readCrd("sandboxes.agents.x-k8s.io")).toEqual({ name: "sandboxes.agents.x-k8s.io", versions: ["v1beta1"], storageVersion: "v1beta1", storedVersions: ["v1beta1"], conversionStrategy: "None" });
+      expect(seen).toEqual(["Bearer lab-token /apis/apiextensions.k8s.io/v1/customresourcedefinitions/sandboxes.agents.x-k8s.io"]);
+      await expect(api.setStoredVersions("x", [])).rejects.toThrow("read-only");
+    } finally {
+      server.close();
+    }
+  });
+});

@@ -55,3 +55,15 @@ describe("Kubernetes provider", () => {
     expect(failure!.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
   });
 });
+
+describe("letRegistrationsOut", () => {
+  it("resolves only after a full event-loop turn (the SDK's queued work, microtasks and immediates, runs first)", async () => {
+    const { letRegistrationsOut } = await import("../../components/provider");
+    const order: string[] = [];
+    setImmediate(() => order.push("immediate queued before"));
+    void Promise.resolve().then(() => order.push("microtask"));
+    await letRegistrationsOut();
+    order.push("after");
+    expect(order).toEqual(["microtask", "immediate queued before", "after"]);
+  });
+});

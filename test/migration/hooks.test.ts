@@ -122,6 +122,25 @@ describe("awaitingMigration (what the CRDs' preview inputs mark as computed)", (
   });
 });
 
+describe("which client reads", () => {
+  it("preview reads through connectForPreview when the env has one (the report and the CRDs' inputs alike); up migrates through connect", async () => {
+    const cluster = upgradedV05Cluster(false);
+    const calls: string[] = [];
+    const withPreview = (dryRun: boolean): HookEnv => ({
+      ...env(cluster, dryRun),
+      connect: async () => (calls.push("connect"), cluster),
+      connectForPreview: async () => (calls.push("connectForPreview"), cluster),
+    });
+    const preview = migrationHooks(withPreview(true));
+    expect([...(await preview.awaitingMigration())]).toEqual(["sandboxes.agents.x-k8s.io"]);
+    await preview.prepare();
+    expect(calls).toEqual(["connectForPreview"]);
+    await migrationHooks(withPreview(false)).prepare();
+    expect(calls).toEqual(["connectForPreview", "connect"]);
+    expect(cluster.crds.get("sandboxes.agents.x-k8s.io")!.storedVersions).toEqual(["v1beta1"]);
+  });
+});
+
 describe("docs/upgrades.md shows what the preview of a v0.5 cluster logs", () => {
   it("quotes both of the prepare hook's preview lines as the hook writes them", async () => {
     const { readFileSync } = await import("node:fs");
