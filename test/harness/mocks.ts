@@ -56,6 +56,7 @@ export const SDK_INTERNALS: Readonly<Record<string, string>> = {
   "MockMonitor has no registerResourceHook": "the harness supplies one that records each hook's name and onDryRun (new pulumi.ResourceHook registers through it)",
   "RegisterResourceRequest.setAcceptresources": "components/remoteOutputs.ts (the program, not only the harness) wraps runtime.getMonitor().registerResource and clears it on remote components' requests",
   "runtime/debuggable debuggablePromise": "components/promiseStacks.ts (the program) wraps it so the SDK's per-promise debug stacks are not taken unless PULUMI_DEBUG_PROMISE_LEAKS is set",
+  "log module debug, read at each call": "components/sdkDebugLogs.ts (the program) replaces @pulumi/pulumi/log's debug so the SDK's debug messages are not sent unless AGENT_PLATFORM_SDK_DEBUG_LOGS=true",
 };
 
 /** The internals an SDK upgrade changed, each with what broke; empty when all hold. */
@@ -92,6 +93,12 @@ export async function checkSdkInternals(): Promise<string[]> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   if (typeof (require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise?: unknown }).debuggablePromise !== "function") {
     out.push(`runtime/debuggable debuggablePromise: ${SDK_INTERNALS["runtime/debuggable debuggablePromise"]}`);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sdkLog = require("@pulumi/pulumi/log") as { __esModule?: unknown; debug?: unknown };
+  // The runtime's modules call log.debug on this same object (__esModule: __importStar hands it over as is).
+  if (typeof sdkLog.debug !== "function" || sdkLog.__esModule !== true || (pulumi.log as unknown) !== sdkLog) {
+    out.push(`log module debug, read at each call: ${SDK_INTERNALS["log module debug, read at each call"]}`);
   }
   if (typeof proto?.prototype["setAcceptresources"] !== "function") out.push(`RegisterResourceRequest.setAcceptresources: ${SDK_INTERNALS["RegisterResourceRequest.setAcceptresources"]}`);
   return out;
