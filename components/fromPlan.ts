@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Secrets } from "../config/secrets";
 import type { Values } from "../lib/tree";
 import type { AgentSandboxParts } from "../manifests/agentSandbox";
-import type { KubeconfigSource } from "../lib/kubeconfig";
+import type { KubeconfigSource } from "../lib/kubeRest";
 import { migratesTo, migrationRecord, type MigrationApi } from "../migration/agentSandbox";
 import { migrationHooks, type HookEnv } from "../migration/hooks";
 import { classDriver, waits } from "./graph";

@@ -29,7 +29,16 @@ import { isIP } from "node:net";
 import { homedir } from "node:os";
 import { delimiter, dirname, isAbsolute, join, resolve } from "node:path";
 import { parse } from "yaml";
-import type { KubeconfigSource } from "./kubeconfig";
+
+/** Which kubeconfig a stack names (lib/kubeconfig.ts loads it with client-node, kubeconfigTexts reads it here). */
+export interface KubeconfigSource {
+  /** Path of a kubeconfig (cluster.kubeconfigPath); unset: $KUBECONFIG or ~/.kube/config. */
+  readonly path?: string;
+  /** Kubeconfig contents (the secret kubeconfig setting). */
+  readonly contents?: string;
+  /** Context to use (cluster.context); unset: the kubeconfig's current-context. */
+  readonly context?: string;
+}
 
 /** Bytes from a `-data` field (base64) or a file. */
 export type Material = { readonly data: string } | { readonly file: string };
@@ -185,10 +194,15 @@ export function resolveKubeconfig(docs: readonly KubeconfigText[], context?: str
   return withCreds({ kind: "none" });
 }
 
+/** Where a kubeconfig is looked for when the stack names none: every path in $KUBECONFIG, else ~/.kube/config (lib/kubeconfig.ts uses it too). */
+export function defaultKubeconfigPaths(env: NodeJS.ProcessEnv = process.env): string[] {
+  return env["KUBECONFIG"] ? env["KUBECONFIG"].split(delimiter).filter((p) => p !== "") : [join(homedir(), ".kube", "config")];
+}
+
 /** The kubeconfig documents a source names, as loadKubeconfig reads them; undefined for in-cluster or none found. */
 export function kubeconfigTexts(src: KubeconfigSource, env: NodeJS.ProcessEnv = process.env): KubeconfigText[] | undefined {
   if (src.contents !== undefined) return [{ text: src.contents, dir: process.cwd() }];
-  const paths = src.path !== undefined ? [src.path] : env["KUBECONFIG"] ? env["KUBECONFIG"].split(delimiter).filter((p) => p !== "") : [join(homedir(), ".kube", "config")];
+  const paths = src.path !== undefined ? [src.path] : defaultKubeconfigPaths(env);
   const present = paths.filter((p) => existsSync(p));
   if (present.length === 0 || (src.path !== undefined && present.length !== 1)) return undefined;
   return present.map((p) => ({ text: readFileSync(p, "utf8"), dir: dirname(resolve(p)) }));

@@ -5,18 +5,11 @@
  * agent-sandbox migration hooks and `plan`'s preflight.
  */
 import { existsSync } from "node:fs";
-import { homedir } from "node:os";
-import { delimiter, join } from "node:path";
+import { delimiter } from "node:path";
 import * as k8s from "@kubernetes/client-node";
+import { defaultKubeconfigPaths, type KubeconfigSource } from "./kubeRest";
 
-export interface KubeconfigSource {
-  /** Path of a kubeconfig (cluster.kubeconfigPath); unset: $KUBECONFIG or ~/.kube/config. */
-  readonly path?: string;
-  /** Kubeconfig contents (the secret kubeconfig setting). */
-  readonly contents?: string;
-  /** Context to use (cluster.context); unset: the kubeconfig's current-context. */
-  readonly context?: string;
-}
+export type { KubeconfigSource };
 
 /** The kubeconfig cannot name a cluster: missing file, unknown context, no cluster for the context. */
 export class KubeconfigError extends Error {
@@ -32,7 +25,7 @@ export function loadKubeconfig(src: KubeconfigSource): k8s.KubeConfig {
   else if (src.path !== undefined) kc.loadFromFile(src.path);
   else {
     // loadFromDefault falls back to http://localhost:8080 when it finds nothing; say what is missing instead.
-    const candidates = process.env["KUBECONFIG"] ? process.env["KUBECONFIG"].split(delimiter).filter((p) => p !== "") : [join(homedir(), ".kube", "config")];
+    const candidates = defaultKubeconfigPaths();
     if (!candidates.some((p) => existsSync(p)) && process.env["KUBERNETES_SERVICE_HOST"] === undefined) {
       throw new KubeconfigError(`no kubeconfig (${candidates.join(delimiter)} ${candidates.length > 1 ? "do" : "does"} not exist; set cluster.kubeconfigPath or $KUBECONFIG)`);
     }

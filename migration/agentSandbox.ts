@@ -70,6 +70,56 @@ export interface ObjectKey {
   readonly name: string;
 }
 
+/** A CRD as the API server sends it, as far as `CrdState` reads it (both clients' reads). */
+export interface CrdBody {
+  readonly spec: { readonly versions: readonly { readonly name: string; readonly storage?: boolean }[]; readonly conversion?: { readonly strategy?: string } };
+  readonly status?: { readonly storedVersions?: readonly string[] };
+}
+
+export function crdState(name: string, crd: CrdBody): CrdState {
+  return {
+    name,
+    versions: crd.spec.versions.map((v) => v.name),
+    storageVersion: crd.spec.versions.find((v) => v.storage)?.name,
+    storedVersions: crd.status?.storedVersions ?? [],
+    conversionStrategy: crd.spec.conversion?.strategy ?? "None",
+  };
+}
+
+/** One page of a list, as the API server sends it. */
+export interface ListPage {
+  readonly items?: readonly { readonly metadata?: { readonly name?: string; readonly namespace?: string } }[];
+  readonly metadata?: { readonly continue?: string };
+}
+
+/** Every object's key across the pages `page` fetches (undefined: the first page), following `continue`. */
+export async function listAllKeys(page: (cont: string | undefined) => Promise<ListPage>): Promise<ObjectKey[]> {
+  const out: ObjectKey[] = [];
+  let cont: string | undefined;
+  do {
+    const p = await page(cont);
+    for (const item of p.items ?? []) out.push({ namespace: item.metadata?.namespace ?? "", name: item.metadata?.name ?? "" });
+    cont = p.metadata?.continue || undefined;
+  } while (cont !== undefined);
+  return out;
+}
+
+/** How long a call is retried while the API server answers 429 (it re-initializes a CRD's storage after each CRD change). */
+export const BUSY_RETRY_MS = 30_000;
+
+/** Runs `call`, again every 200 ms while it fails with what `busy` recognizes, for at most `retryMs`. */
+export async function whileBusy<T>(call: () => Promise<T>, busy: (err: unknown) => boolean, retryMs: number = BUSY_RETRY_MS): Promise<T> {
+  const deadline = Date.now() + retryMs;
+  for (;;) {
+    try {
+      return await call();
+    } catch (err) {
+      if (!busy(err) || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
 /** The calls the migration makes. Implementations throw on any error other than the ones named. */
 export interface MigrationApi {
   /** The CRD, or undefined when it does not exist. */

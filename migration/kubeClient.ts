@@ -4,7 +4,7 @@
  * provider uses them). Thin: every decision is in migration/agentSandbox.ts.
  */
 import * as k8s from "@kubernetes/client-node";
-import type { CrdRef, CrdState, MigrationApi, ObjectKey } from "./agentSandbox";
+import { crdState, listAllKeys, whileBusy, type CrdRef, type CrdState, type ListPage, type MigrationApi, type ObjectKey } from "./agentSandbox";
 
 /** Field manager of every write the migration makes (visible in managedFields). */
 export const FIELD_MANAGER = "agent-platform-migration";
@@ -24,25 +24,7 @@ async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
 
 const MERGE_PATCH = k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch);
 
-/** How long a call is retried while the API server answers 429 (it re-initializes a CRD's storage after each CRD change). */
-const BUSY_RETRY_MS = 30_000;
-
-async function patiently<T>(call: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + BUSY_RETRY_MS;
-  for (;;) {
-    try {
-      return await call();
-    } catch (err) {
-      if (statusOf(err) !== 429 || Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
-
-interface Listed {
-  items?: { metadata?: { name?: string; namespace?: string } }[];
-  metadata?: { continue?: string };
-}
+const patiently = <T>(call: () => Promise<T>): Promise<T> => whileBusy(call, (err) => statusOf(err) === 429);
 
 /** How many times a rewrite is retried when the object changed between read and write. */
 const CONFLICT_RETRIES = 5;
@@ -55,32 +37,15 @@ export function kubeMigrationApi(kc: k8s.KubeConfig): MigrationApi {
   return {
     async readCrd(name): Promise<CrdState | undefined> {
       const crd = await orUndefined(patiently(() => ext.readCustomResourceDefinition({ name })));
-      if (crd === undefined) return undefined;
-      return {
-        name,
-        versions: crd.spec.versions.map((v) => v.name),
-        storageVersion: crd.spec.versions.find((v) => v.storage)?.name,
-        storedVersions: crd.status?.storedVersions ?? [],
-        conversionStrategy: crd.spec.conversion?.strategy ?? "None",
-      };
+      return crd === undefined ? undefined : crdState(name, crd);
     },
-    async listObjects(crd: CrdRef, version: string): Promise<ObjectKey[]> {
-      const out: ObjectKey[] = [];
-      let cont: string | undefined;
-      do {
-        const page = (await patiently(() =>
-          custom.listClusterCustomObject({
-            group: crd.group,
-            version,
-            plural: crd.plural,
-            limit: 500,
-            ...(cont !== undefined ? { _continue: cont } : {}),
-          }),
-        )) as Listed;
-        for (const item of page.items ?? []) out.push({ namespace: item.metadata?.namespace ?? "", name: item.metadata?.name ?? "" });
-        cont = page.metadata?.continue || undefined;
-      } while (cont !== undefined);
-      return out;
+    listObjects(crd: CrdRef, version: string): Promise<ObjectKey[]> {
+      return listAllKeys(
+        (cont) =>
+          patiently(() =>
+            custom.listClusterCustomObject({ group: crd.group, version, plural: crd.plural, limit: 500, ...(cont !== undefined ? { _continue: cont } : {}) }),
+          ) as Promise<ListPage>,
+      );
     },
     async rewriteObject(crd, version, key): Promise<boolean> {
       const ref = { group: crd.group, version, plural: crd.plural, namespace: key.namespace, name: key.name };

@@ -5,12 +5,8 @@
  * `pulumi up` migrates through migration/kubeClient.ts. Same answers as that client for the same
  * cluster (the real API server tier compares them).
  */
-import type { CrdRef, CrdState, MigrationApi, ObjectKey } from "./agentSandbox";
-import { kubeconfigTexts, resolveKubeconfig, restClient, type RestResponse } from "../lib/kubeRest";
-import type { KubeconfigSource } from "../lib/kubeconfig";
-
-/** How long a read is retried while the API server answers 429 (as migration/kubeClient.ts does). */
-const BUSY_RETRY_MS = 30_000;
+import { BUSY_RETRY_MS, crdState, listAllKeys, whileBusy, type CrdBody, type CrdRef, type CrdState, type ListPage, type MigrationApi, type ObjectKey } from "./agentSandbox";
+import { kubeconfigTexts, resolveKubeconfig, restClient, type KubeconfigSource, type RestResponse } from "../lib/kubeRest";
 
 type Get = (path: string) => Promise<RestResponse>;
 
@@ -37,29 +33,18 @@ function statusMessage(body: string): string {
   return body.trim().slice(0, 200);
 }
 
-/** The parsed body of a 200, undefined for a 404; retries 429 for BUSY_RETRY_MS; throws otherwise. */
-async function read<T>(get: Get, path: string, retryMs: number): Promise<T | undefined> {
-  const deadline = Date.now() + retryMs;
-  for (;;) {
-    const r = await get(path);
-    if (r.status === 200) return JSON.parse(r.body) as T;
-    if (r.status === 404) return undefined;
-    if (r.status === 429 && Date.now() <= deadline) {
-      await new Promise((ok) => setTimeout(ok, 200));
-      continue;
-    }
-    throw new KubeReadError(r.status, `GET ${path}: HTTP ${r.status}: ${statusMessage(r.body)}`);
-  }
-}
-
-interface CrdBody {
-  spec: { versions: { name: string; storage?: boolean }[]; conversion?: { strategy?: string } };
-  status?: { storedVersions?: string[] };
-}
-
-interface ListBody {
-  items?: { metadata?: { name?: string; namespace?: string } }[];
-  metadata?: { continue?: string };
+/** The parsed body of a 200, undefined for a 404; 429 retried as migration/kubeClient.ts retries it; throws otherwise. */
+function read<T>(get: Get, path: string, retryMs: number): Promise<T | undefined> {
+  return whileBusy(
+    async () => {
+      const r = await get(path);
+      if (r.status === 200) return JSON.parse(r.body) as T;
+      if (r.status === 404) return undefined;
+      throw new KubeReadError(r.status, `GET ${path}: HTTP ${r.status}: ${statusMessage(r.body)}`);
+    },
+    (err) => err instanceof KubeReadError && err.status === 429,
+    retryMs,
+  );
 }
 
 const readOnly = (call: string) => () => Promise.reject(new Error(`migration/kubeRead.ts is read-only: ${call} runs under pulumi up through migration/kubeClient.ts`));
@@ -69,26 +54,15 @@ export function restMigrationReads(get: Get, retryMs: number = BUSY_RETRY_MS): M
   return {
     async readCrd(name): Promise<CrdState | undefined> {
       const crd = await read<CrdBody>(get, `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${enc(name)}`, retryMs);
-      if (crd === undefined) return undefined;
-      return {
-        name,
-        versions: crd.spec.versions.map((v) => v.name),
-        storageVersion: crd.spec.versions.find((v) => v.storage)?.name,
-        storedVersions: crd.status?.storedVersions ?? [],
-        conversionStrategy: crd.spec.conversion?.strategy ?? "None",
-      };
+      return crd === undefined ? undefined : crdState(name, crd);
     },
-    async listObjects(crd: CrdRef, version: string): Promise<ObjectKey[]> {
-      const out: ObjectKey[] = [];
-      let cont: string | undefined;
-      do {
+    listObjects(crd: CrdRef, version: string): Promise<ObjectKey[]> {
+      return listAllKeys(async (cont) => {
         const path = `/apis/${enc(crd.group)}/${enc(version)}/${enc(crd.plural)}?limit=500${cont !== undefined ? `&continue=${enc(cont)}` : ""}`;
-        const page = await read<ListBody>(get, path, retryMs);
+        const page = await read<ListPage>(get, path, retryMs);
         if (page === undefined) throw new KubeReadError(404, `GET ${path}: HTTP 404: the API server does not serve ${crd.plural}.${crd.group}/${version}`);
-        for (const item of page.items ?? []) out.push({ namespace: item.metadata?.namespace ?? "", name: item.metadata?.name ?? "" });
-        cont = page.metadata?.continue || undefined;
-      } while (cont !== undefined);
-      return out;
+        return page;
+      });
     },
     async secretExists(namespace, name) {
       return (await read<object>(get, `/api/v1/namespaces/${enc(namespace)}/secrets/${enc(name)}`, retryMs)) !== undefined;

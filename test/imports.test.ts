@@ -59,9 +59,11 @@ const IMPORT = /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]*?\s+fr
 const DYNAMIC = /\b(?:import|require)\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g;
 
 /** Relative import specifiers of a source text (import/export ... from, side-effect, dynamic import() and require()). */
+/** The text without comments: whole-line // comments first (one may hold "/*", a glob, which would open a block). */
+const withoutComments = (text: string): string => text.replace(/^\s*\/\/.*$/gm, "").replace(/\/\*[\s\S]*?\*\//g, "");
+
 export function relativeImports(text: string): string[] {
-  // Whole-line // comments first: one may hold "/*" (a glob), which would open a block below.
-  const noComments = text.replace(/^\s*\/\/.*$/gm, "").replace(/\/\*[\s\S]*?\*\//g, "");
+  const noComments = withoutComments(text);
   return [...noComments.matchAll(IMPORT), ...noComments.matchAll(DYNAMIC)].map((m) => m[1]!);
 }
 
@@ -174,7 +176,7 @@ describe("the import graph", () => {
 
 /** Specifiers a file loads when it runs: static imports that are not type-only (all-`type` brace lists included). */
 export function valueImports(text: string): string[] {
-  const noComments = text.replace(/^\s*\/\/.*$/gm, "").replace(/\/\*[\s\S]*?\*\//g, "");
+  const noComments = withoutComments(text);
   const out: string[] = [];
   for (const m of noComments.matchAll(/(?:^|[\s;])(import|export)\s+(type\s+)?([\w*{}\s,$]*?\s+from\s+)?["']([^"']+)["']/g)) {
     if (m[2] !== undefined) continue;

@@ -4,7 +4,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { chartArgs, databaseArgs, gatewayArgs, gpuOperatorArgs, mirrorCredentials, pkiArgs, storageArgs } from "../../components/fromPlan";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chartArgs, databaseArgs, gatewayArgs, gpuOperatorArgs, migrationEnv, mirrorCredentials, pkiArgs, storageArgs } from "../../components/fromPlan";
 import { BuiltParts } from "../../components/parts";
 import { MIRROR, planFor } from "../harness/planFor";
 import { provided } from "../harness/presence";
@@ -80,10 +84,6 @@ describe("argument builders", () => {
 
 describe("the migration hooks' cluster (migrationEnv)", () => {
   it("preview reads the stack's kubeconfig and context through plain GETs (no client-node): the CRD as the server sends it", async () => {
-    const { createServer } = await import("node:http");
-    const { mkdtempSync, writeFileSync } = await import("node:fs");
-    const { tmpdir } = await import("node:os");
-    const { join } = await import("node:path");
     const seen: string[] = [];
     const server = createServer((req, res) => {
       seen.push(`${req.headers["authorization"]} ${req.url}`);
@@ -103,7 +103,6 @@ describe("the migration hooks' cluster (migrationEnv)", () => {
           contexts: [{ name: "lab", context: { cluster: "lab", user: "ops" } }, { name: "other", context: { cluster: "none", user: "ops" } }],
         }),
       );
-      const { migrationEnv } = await import("../../components/fromPlan");
       const env = migrationEnv(planFor({ ...dev, cluster: { kubeconfigPath: kubeconfig, context: "lab" } }), {});
       const api = await env.connectForPreview!();
       expect(await api.readCrd("sandboxes.agents.x-k8s.io")).toEqual({ name: "sandboxes.agents.x-k8s.io", versions: ["v1beta1"], storageVersion: "v1beta1", storedVersions: ["v1beta1"], conversionStrategy: "None" });

@@ -5,6 +5,7 @@
  * input whose change replaces it.
  */
 import { describe, expect, it } from "vitest";
+import { letRegistrationsOut } from "../../components/provider";
 import { EvaluationError, find, type Evaluation } from "../harness/mocks";
 import { runProgram } from "../harness/program";
 import { buildConfigMap } from "../harness/stackConfig";
@@ -58,7 +59,6 @@ describe("Kubernetes provider", () => {
 
 describe("letRegistrationsOut", () => {
   it("resolves only after a full event-loop turn (the SDK's queued work, microtasks and immediates, runs first)", async () => {
-    const { letRegistrationsOut } = await import("../../components/provider");
     const order: string[] = [];
     setImmediate(() => order.push("immediate queued before"));
     void Promise.resolve().then(() => order.push("microtask"));

@@ -2,7 +2,7 @@
  * lib/kubeRest.ts: kubeconfig resolution as kubectl does it for the supported cases, `unsupported` with
  * the reason for the rest (the caller then uses client-node), and GETs with each kind of credentials.
  */
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -171,7 +171,6 @@ describe("restClient over HTTP", () => {
     await get("/a");
     await get("/b");
     expect(seen.map((s) => s.headers["authorization"])).toEqual(["Bearer exec-token", "Bearer exec-token"]);
-    const { readFileSync } = await import("node:fs");
     expect(readFileSync(log, "utf8")).toBe('get-token p1 {"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","spec":{"interactive":false}}\n');
   });
 
