@@ -6,6 +6,8 @@
  * components/ into resources. Nothing is registered before the configuration
  * is valid and the agent-sandbox manifest is read and verified.
  */
+// First: keeps two SDK module trees the program never uses from loading (components/sdkLazyModules.ts).
+import "./components/sdkLazyModules";
 import * as pulumi from "@pulumi/pulumi";
 import { readStackSettings, resolveConfig } from "./config/load";
 import { readSecrets } from "./config/secrets";

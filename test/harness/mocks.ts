@@ -15,6 +15,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { DEFERRED_SDK_MODULES } from "../../components/sdkLazyModules";
 import type { StackConfigMap } from "./stackConfig";
 
 /** How the SDK's log writes a warning when no engine listens (log/index.js warn). */
@@ -56,6 +58,8 @@ export const SDK_INTERNALS: Readonly<Record<string, string>> = {
   "MockMonitor has no registerResourceHook": "the harness supplies one that records each hook's name and onDryRun (new pulumi.ResourceHook registers through it)",
   "RegisterResourceRequest.setAcceptresources": "components/remoteOutputs.ts (the program, not only the harness) wraps runtime.getMonitor().registerResource and clears it on remote components' requests",
   "runtime/debuggable debuggablePromise": "components/promiseStacks.ts (the program) wraps it so the SDK's per-promise debug stacks are not taken unless PULUMI_DEBUG_PROMISE_LEAKS is set",
+  "@pulumi/pulumi requires ./automation, and runtime/closure/codePaths @npmcli/arborist, with __importStar at load":
+    "components/sdkLazyModules.ts (the program) puts stand-ins for both in the module cache before the SDK loads (the tests check both are still deferred in a fresh process)",
   "log module debug, read at each call": "components/sdkDebugLogs.ts (the program) replaces @pulumi/pulumi/log's debug so the SDK's debug messages are not sent unless AGENT_PLATFORM_SDK_DEBUG_LOGS=true",
 };
 
@@ -99,6 +103,12 @@ export async function checkSdkInternals(): Promise<string[]> {
   // The runtime's modules call log.debug on this same object (__esModule: __importStar hands it over as is).
   if (typeof sdkLog.debug !== "function" || sdkLog.__esModule !== true || (pulumi.log as unknown) !== sdkLog) {
     out.push(`log module debug, read at each call: ${SDK_INTERNALS["log module debug, read at each call"]}`);
+  }
+  for (const m of DEFERRED_SDK_MODULES) {
+    const file = require.resolve(m.requiredBy);
+    if (!readFileSync(file, "utf8").includes(`__importStar(require("${m.specifier}"))`)) {
+      out.push(`@pulumi/pulumi requires ./automation, and runtime/closure/codePaths @npmcli/arborist, with __importStar at load: ${file} no longer has __importStar(require("${m.specifier}"))`);
+    }
   }
   if (typeof proto?.prototype["setAcceptresources"] !== "function") out.push(`RegisterResourceRequest.setAcceptresources: ${SDK_INTERNALS["RegisterResourceRequest.setAcceptresources"]}`);
   return out;
