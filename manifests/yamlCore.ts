@@ -15,10 +15,12 @@
  * both (NullNode below). An empty key is "" in `yaml` and "null" in js-yaml,
  * and a collection key is its YAML text in `yaml` and its JavaScript string
  * in js-yaml. Kubernetes objects have neither, so a text that has a "null"
- * key once read, or may have a collection key (KEYS_THAT_DIFFER), is left to
- * `yaml`, as is a text js-yaml refuses (syntax, or a tag outside the core
- * schema): undefined is returned and the caller reads it with `yaml`, which
- * keeps its messages.
+ * key once read, or may have a collection key (LEFT_TO_YAML), is left to
+ * `yaml`, as is a text with an alias (`yaml` caps how far aliases expand,
+ * js-yaml does not) and a text js-yaml refuses (syntax, or a tag outside the
+ * core schema): undefined is returned and the caller reads it with `yaml`,
+ * which keeps its checks and messages. The release manifests have none of
+ * these.
  * test/manifests/yamlCore.test.ts checks both agree on scalars and documents.
  */
 import * as jsyaml from "js-yaml";
@@ -67,15 +69,14 @@ class EmptyKey extends Error {}
  * an empty key (`yaml`: ""), since a null key is "" here: it throws EmptyKey,
  * and the text is left to `yaml` (a quoted "null" key is a false alarm).
  */
-function restoreNulls(value: unknown, seen: Set<object>): unknown {
+function restoreNulls(value: unknown): unknown {
   if (value === NULL_NODE) return null;
-  if (value === null || typeof value !== "object" || seen.has(value)) return value;
-  seen.add(value);
+  if (value === null || typeof value !== "object") return value;
   const o = value as Record<string, unknown>;
   const isArray = Array.isArray(value);
   for (const k of Object.keys(o)) {
     if (!isArray && k === "null") throw new EmptyKey();
-    o[k] = restoreNulls(o[k], seen);
+    o[k] = restoreNulls(o[k]);
   }
   return value;
 }
@@ -91,20 +92,19 @@ export const CORE = jsyaml.FAILSAFE_SCHEMA.extend({
   ],
 });
 
-/** Texts that may have a map key `yaml` and js-yaml turn into different strings (false alarms only cost the speed-up). */
-export const KEYS_THAT_DIFFER: readonly RegExp[] = [
+/** Texts left to `yaml` (a false alarm only costs the speed-up): see the file comment. */
+export const LEFT_TO_YAML: readonly RegExp[] = [
   /^[ \t]*(?:-[ \t]+)*\?(?:[ \t]|$)/m, // an explicit key, block (a collection may follow)
   /[{,[][ \t]*\?(?:[ \t]|$)/m, // an explicit key, flow
   /[\]}][ \t]*:/, // a flow collection as a key
-  /\*[^\s,[\]{}]+[ \t]*:/, // an alias as a key (its anchor may be a collection)
+  /(?:^|[\s[{,])\*[^\s,[\]{}]/m, // an alias
 ];
 
 /** Every document's value, as `yaml` returns them; undefined when the text is left to `yaml` (see the file comment). */
 export function loadAllCore(text: string): unknown[] | undefined {
-  if (KEYS_THAT_DIFFER.some((re) => re.test(text))) return undefined;
+  if (LEFT_TO_YAML.some((re) => re.test(text))) return undefined;
   try {
-    const seen = new Set<object>();
-    return (jsyaml.loadAll(text, null, { schema: CORE }) as unknown[]).map((doc) => restoreNulls(doc, seen));
+    return (jsyaml.loadAll(text, null, { schema: CORE }) as unknown[]).map(restoreNulls);
   } catch {
     return undefined;
   }
