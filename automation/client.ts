@@ -11,7 +11,7 @@ import { StackFileError } from "../config/stackFile";
 import type { Plan } from "../plan/plan";
 import { clientGatewayName } from "../values/clients";
 import { writePrivateFiles } from "../lib/files";
-import { clientBundle, type BundleFile } from "../values/clientBundle";
+import { clientBundle } from "../values/clientBundle";
 import { ArgError, oneStack, parseArgv } from "./args";
 import type { FleetDeps, RunOutput, Workspace } from "./engine";
 import { backendFor, findStack, SelectionError, type StackInfo } from "./stacks";
@@ -21,11 +21,6 @@ export { CLIENT_USAGE };
 
 export interface ClientDeps {
   plan(stack: string): Plan;
-}
-
-/** The bundle's files on disk: directories 0700, each file with its mode (umask notwithstanding). */
-export function writeBundle(dir: string, files: readonly BundleFile[]): void {
-  writePrivateFiles(dir, files);
 }
 
 function isNonEmptyDir(dir: string): boolean {
@@ -85,7 +80,7 @@ export async function clientCommand(
   const missing = ["caCertificate", "clientCertificate", "clientKey"].filter((k) => typeof outputs[k] !== "string" || outputs[k] === "");
   if (missing.length > 0) return fail(2, `the stack ${env} has no ${missing.join(", ")} output: run \`npm run -s platform -- up --stack ${env}\` first`);
   const files = clientBundle(plan, { caCertificate: outputs["caCertificate"] as string, clientCertificate: outputs["clientCertificate"] as string, clientKey: outputs["clientKey"] as string });
-  writeBundle(dir, files);
+  writePrivateFiles(dir, files);
   const lines = [
     `wrote the client bundle of ${env} (gateway "${clientGatewayName(plan)}") to ${out}: ${files.map((f) => `${f.path} (${f.mode.toString(8)})`).join(", ")}`,
     `next: start the port-forward (pulumi stack output portForwardCommand), then run ${join(out, "register.sh")}`,

@@ -4,7 +4,8 @@ import { hostname } from "node:os";
 import { join, relative } from "node:path";
 import { agentSandboxParts } from "../manifests/fromPlan";
 import { planStackFile } from "../plan/fromStackFile";
-import { connectCluster, type Cluster, type KubeconfigSource } from "../verify/cluster";
+import { kubeconfigSource } from "../lib/kubeRest";
+import { connectCluster, type Cluster } from "../verify/cluster";
 import type { Lookup, ObjectRef } from "./pending";
 import { crdsOf } from "../verify/expectations";
 import type { ClientDeps } from "./client";
@@ -12,7 +13,7 @@ import type { RecoverDeps } from "./recover";
 import type { FleetDeps, StackLog } from "./engine";
 import { discoverStacks } from "./stacks";
 
-export type { FleetDeps, StackLog };
+export type { StackLog };
 import type { VerifyDeps } from "./verify";
 
 export interface PlatformDeps {
@@ -79,11 +80,7 @@ export function localDeps(root: string): PlatformDeps {
       cluster: async (stack, kubeconfig) => {
         const p = plan(stack.name);
         const contents = p.provider.kubeconfigFromSecret ? await kubeconfig() : undefined;
-        const source: KubeconfigSource = {
-          ...(contents !== undefined ? { contents } : p.provider.kubeconfigPath !== undefined ? { path: p.provider.kubeconfigPath } : {}),
-          ...(p.provider.context !== undefined ? { context: p.provider.context } : {}),
-        };
-        return clusterLookup(connectCluster(source, 30_000));
+        return clusterLookup(connectCluster(kubeconfigSource(p.provider, contents), 30_000));
       },
     },
     fleet: { stacks: (r) => discoverStacks(r), logs: (command) => fileLogs(root, command), clock: () => performance.now() },

@@ -117,14 +117,18 @@ export function formatChanges(c: Changes | undefined): string {
   return [...known, ...other].join(" ");
 }
 
-export const formatDuration = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
+const formatDuration = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
+
+/** Rows (the header first) as aligned columns, two spaces apart, no trailing blanks. */
+export function formatTable(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
+}
 
 /** One table: stack, tier, operation, result, changes, duration; then each failure's reason and log. */
 export function summaryTable(results: readonly StackResult[]): string {
   const head = ["STACK", "TIER", "OPERATION", "RESULT", "CHANGES", "DURATION"];
   const rows = results.map((r) => [r.stack, r.tier, r.operation, r.result, formatChanges(r.changes), formatDuration(r.durationMs)]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd();
   const count = (o: Outcome) => results.filter((r) => r.result === o).length;
   const totals = `${results.length} stack(s): ${count("ok")} ok, ${count("drift")} drift, ${count("failed")} failed, ${count("skipped")} skipped`;
   const notes = results
@@ -133,7 +137,7 @@ export function summaryTable(results: readonly StackResult[]): string {
       ...(r.error !== undefined ? [`${r.stack}: ${r.error}${r.log !== undefined && r.result === "failed" ? ` (log: ${r.log})` : ""}`] : []),
       ...(r.verify !== undefined ? [r.verify.text] : []),
     ]);
-  return [line(head), ...rows.map(line), totals, ...notes].join("\n");
+  return [formatTable([head, ...rows]), totals, ...notes].join("\n");
 }
 
 /** The --json document. */

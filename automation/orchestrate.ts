@@ -11,7 +11,7 @@ import { ArgError, parallelOf, parseArgv, selectionOf, type Parsed } from "./arg
 import { clientCommand } from "./client";
 import { localDeps, type PlatformDeps } from "./deps";
 import type { RunOutput, StackOperations, Workspace } from "./engine";
-import { changed, fleetExitCode, runFleet, summaryDocument, summaryTable, waves, type Changes, type StackResult } from "./fleet";
+import { changed, fleetExitCode, formatTable, runFleet, summaryDocument, summaryTable, waves, type Changes, type StackResult } from "./fleet";
 import { lockVerdict, parseLockMessage, pendingOperations } from "./pending";
 import { recoverCommand } from "./recover";
 import { backendFor, selectStacks, SelectionError, TIERS, type StackInfo } from "./stacks";
@@ -19,8 +19,7 @@ import { CLIENT_USAGE, RECOVER_USAGE, SELECT, STACKS_USAGE, VERIFY_USAGE } from 
 import { DEFAULT_TIMEOUT_SECONDS, verifyCommand, verifyStack } from "./verify";
 import { StackFileError } from "../config/stackFile";
 
-export type { Changes, RunOutput, StackOperations, StackResult, Workspace };
-export { backendFor };
+export type { Workspace };
 
 export const COMMANDS = ["preview", "up", "destroy", "refresh"] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -91,7 +90,7 @@ export function parseArgs(argv: readonly string[]): Args {
 }
 
 /** Why `up` must not start on this stack: a lock or an interrupted run's pending operations, pointing to `recover`. */
-export async function upBlocker(stack: StackOperations, name: string, here: Parameters<typeof lockVerdict>[1]): Promise<string | undefined> {
+async function upBlocker(stack: StackOperations, name: string, here: Parameters<typeof lockVerdict>[1]): Promise<string | undefined> {
   const recover = `run \`npm run -s platform -- recover --stack ${name}\``;
   const locks = await stack.locks();
   if (locks.length > 0) return `the stack is locked (${locks.map((l) => lockVerdict(l, here).holder).join("; ")}): ${recover}`;
@@ -128,8 +127,7 @@ export function stacksCommand(argv: readonly string[], root: string, fleetOf: (r
   const chosen = tier === undefined ? fleet : fleet.filter((s) => s.tier === tier);
   if (parsed.flags.has("json")) return { code: 0, results: [], text: JSON.stringify(chosen), stream: "stdout" };
   const rows = [["STACK", "TIER", "CONTEXT", "REGISTRY", "SECRETS SUFFIX"], ...chosen.map((s) => [s.name, s.tier, s.context ?? "(current)", s.registryMode, s.secretSuffix])];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return { code: 0, results: [], text: rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n"), stream: "stdout" };
+  return { code: 0, results: [], text: formatTable(rows), stream: "stdout" };
 }
 
 /**

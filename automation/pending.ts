@@ -14,6 +14,7 @@
  *   for a cluster-scoped one; with it in the state, a refresh reads the live
  *   object (what `pulumi import` does).
  */
+import { objectKindOf } from "../lib/kubeTypes";
 
 export interface PendingOperation {
   readonly urn: string;
@@ -53,14 +54,12 @@ export interface ObjectRef {
  * `kubernetes:yaml/v2:ConfigGroup`) and Helm releases are not one object.
  */
 export function objectRef(op: Pick<PendingOperation, "resourceType" | "inputs" | "custom">): ObjectRef | { readonly reason: string } {
-  const m = /^kubernetes:([^:]+)\/([^:/]+):([A-Za-z0-9]+)$/.exec(op.resourceType);
-  if (m === null || !op.custom) return { reason: `${op.resourceType} is not a Kubernetes object` };
-  const [, group, version, kind] = m;
-  if (group === "helm.sh" || group === "yaml" || group === "kustomize") return { reason: `${op.resourceType} is not a single Kubernetes object` };
-  const apiVersion = group === "core" ? version! : `${group}/${version}`;
+  const gvk = objectKindOf(op.resourceType);
+  if (gvk === undefined || !op.custom) return { reason: `${op.resourceType} is not a Kubernetes object` };
+  if (gvk === "component") return { reason: `${op.resourceType} is not a single Kubernetes object` };
   const metadata = (op.inputs["metadata"] ?? {}) as { name?: unknown; namespace?: unknown };
   if (typeof metadata.name !== "string" || metadata.name === "") return { reason: `its inputs carry no metadata.name` };
-  return { apiVersion, kind: kind!, name: metadata.name, ...(typeof metadata.namespace === "string" && metadata.namespace !== "" ? { namespace: metadata.namespace } : {}) };
+  return { ...gvk, name: metadata.name, ...(typeof metadata.namespace === "string" && metadata.namespace !== "" ? { namespace: metadata.namespace } : {}) };
 }
 
 /** The kubernetes provider's ID of a live object: `namespace/name`, or `name` when cluster-scoped. */

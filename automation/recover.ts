@@ -27,7 +27,6 @@ import { RECOVER_USAGE } from "./usage";
 import { StackFileError } from "../config/stackFile";
 import { ConfigError } from "../config/errors";
 
-export { RECOVER_USAGE };
 
 export interface RecoverDeps {
   /** This machine: its hostname, the time, whether a PID is running. */

@@ -48,7 +48,7 @@ const objectSetting = (raw: string | undefined): Record<string, unknown> => {
 };
 
 /** A stack's fleet entry from the configuration the CLI would hand the program (`values`: full keys). */
-export function stackInfo(name: string, project: string, values: Readonly<Record<string, string>>): StackInfo {
+function stackInfo(name: string, project: string, values: Readonly<Record<string, string>>): StackInfo {
   const tier = values[`${project}:tier`];
   if (tier === undefined || tier === "") throw new StackFileError(`Pulumi.${name}.yaml sets no tier: add \`${project}:tier: dev\` (or staging, prod); the tier, not the name, decides the defaults and the promotion order`);
   if (!(TIERS as readonly string[]).includes(tier)) throw new StackFileError(`Pulumi.${name}.yaml: tier "${tier}" is not one of ${TIERS.join(", ")}`);
@@ -77,7 +77,7 @@ export function discoverStacks(root: string, project = "agent-platform"): StackI
   return sortByTier(stacks);
 }
 
-export const tierRank = (t: Tier): number => TIERS.indexOf(t);
+const tierRank = (t: Tier): number => TIERS.indexOf(t);
 
 export function sortByTier<T extends { readonly name: string; readonly tier: Tier }>(stacks: readonly T[]): T[] {
   return [...stacks].sort((a, b) => tierRank(a.tier) - tierRank(b.tier) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -20,6 +20,7 @@ import { performance } from "node:perf_hooks";
 import { ConfigError } from "../config/errors";
 import { StackFileError } from "../config/stackFile";
 import type { Plan } from "../plan/plan";
+import { kubeconfigSource } from "../lib/kubeRest";
 import { ClusterUnreachable, type Cluster, type KubeconfigSource } from "../verify/cluster";
 import type { CrdExpectation } from "../verify/expectations";
 import { formatCliProbe, OPENSHELL_CLI } from "../verify/openshellProbe";
@@ -114,10 +115,7 @@ export async function verifyStack(
   if (caPem === undefined) return fail(2, "the stack has no caCertificate output: run `npm run -s platform -- up` first");
   const certPem = text(outputs["clientCertificate"]);
   const keyPem = text(outputs["clientKey"]);
-  const source: KubeconfigSource = {
-    ...(kubeconfig !== undefined ? { contents: kubeconfig } : plan.provider.kubeconfigPath !== undefined ? { path: plan.provider.kubeconfigPath } : {}),
-    ...(plan.provider.context !== undefined ? { context: plan.provider.context } : {}),
-  };
+  const source = kubeconfigSource(plan.provider, kubeconfig);
   let openshell: VerifyOptions["openshell"];
   if (a.probe) {
     let cli: string | undefined;

@@ -46,10 +46,15 @@ export function fileBackendDir(url: string, home: string, cwd: string): string |
 }
 
 export function localWorkspace(root: string): Workspace {
+  // Asked once per workspace: a fleet's verify asks again for every stack.
+  let version: string | undefined | null = null;
   return {
     async cliVersion() {
-      const r = spawnSync("pulumi", ["version"], { encoding: "utf8" });
-      return r.error !== undefined || r.status !== 0 ? undefined : r.stdout.trim();
+      if (version === null) {
+        const r = spawnSync("pulumi", ["version"], { encoding: "utf8" });
+        version = r.error !== undefined || r.status !== 0 ? undefined : r.stdout.trim();
+      }
+      return version;
     },
     async stack(name: string, backend: Backend, io?: StackIO): Promise<StackOperations> {
       const envVars: Record<string, string> = {

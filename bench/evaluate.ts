@@ -12,6 +12,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { planStackFile } from "../plan/fromStackFile";
+import { median } from "./previewCost";
 import { componentGraph, criticalPath } from "../components/graph";
 import { SERVED, exampleConfig } from "../test/harness/examples";
 import { evaluate } from "../test/harness/mocks";
@@ -45,8 +46,6 @@ class Baseline extends pulumi.CustomResource {
     super("bench:index:Baseline", name, {});
   }
 }
-
-const median = (xs: number[]) => xs[Math.floor(xs.length / 2)]!;
 
 /** The previous suite figure, kept beside the benchmark (bench/suite-time.json), so each run compares with the last. */
 const SUITE_FILE = join(__dirname, "suite-time.json");

@@ -4,6 +4,7 @@
  * at --parallel 1 and --parallel 6: the wall time, next to the ideal (the tool adding no
  * serialisation of its own). Figures only; nothing here is a test.
  */
+import { formatTable } from "../automation/fleet";
 import { run } from "../automation/orchestrate";
 import type { StackInfo } from "../automation/stacks";
 import { secretSuffix, TIERS } from "../automation/stacks";
@@ -52,9 +53,8 @@ async function main(): Promise<void> {
       rows.push([`${command} --all`, String(parallel), `${(r.ms / 1000).toFixed(2)} s`, `${(ideal / 1000).toFixed(2)} s`, `${(r.ms - ideal).toFixed(0)} ms`, String(r.maxInFlight)]);
     }
   }
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   process.stdout.write(`fleet of ${FLEET.length} stacks (${PER_TIER} per tier), each operation ${OP_MS} ms (BENCH_OP_MS)\n`);
-  process.stdout.write(`${rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n")}\n`);
+  process.stdout.write(`${formatTable(rows)}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -142,9 +142,8 @@ function sh(cmd: string, args: readonly string[], opts: { cwd?: string; env?: No
   return { status: r.status ?? 1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
 }
 
-function must(what: string, r: { status: number; stdout: string; stderr: string }): string {
+function must(what: string, r: { status: number; stdout: string; stderr: string }): void {
   if (r.status !== 0) throw new Error(`${what} failed (rc ${r.status}):\n${(r.stdout + r.stderr).split("\n").slice(-30).join("\n")}`);
-  return r.stdout;
 }
 
 function main(argv: readonly string[]): void {

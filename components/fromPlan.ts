@@ -115,10 +115,10 @@ export function policiesArgs(plan: Plan, dependsOnByNamespace: Readonly<Record<s
 export function migrationEnv(plan: Plan, secrets: Secrets): HookEnv {
   const p = plan.provider;
   const contents = p.kubeconfigFromSecret && secrets.kubeconfig !== undefined ? outputPromise(secrets.kubeconfig) : undefined;
-  const source = async (): Promise<KubeconfigSource> => ({
-    ...(contents !== undefined ? { contents: await contents } : p.kubeconfigPath !== undefined ? { path: p.kubeconfigPath } : {}),
-    ...(p.context !== undefined ? { context: p.context } : {}),
-  });
+  const source = async (): Promise<KubeconfigSource> => {
+    const { kubeconfigSource } = await import("../lib/kubeRest");
+    return kubeconfigSource(p, contents !== undefined ? await contents : undefined);
+  };
   const connect = async (): Promise<MigrationApi> => {
     const { connectMigrationApi } = await import("../migration/kubeClient");
     return connectMigrationApi(await source());

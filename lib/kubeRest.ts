@@ -40,6 +40,14 @@ export interface KubeconfigSource {
   readonly context?: string;
 }
 
+/** The stack's kubeconfig as the provider reads it: the secret's contents when given, else the stack's path; the stack's context. */
+export function kubeconfigSource(provider: { readonly kubeconfigPath?: string; readonly context?: string }, contents?: string): KubeconfigSource {
+  return {
+    ...(contents !== undefined ? { contents } : provider.kubeconfigPath !== undefined ? { path: provider.kubeconfigPath } : {}),
+    ...(provider.context !== undefined ? { context: provider.context } : {}),
+  };
+}
+
 /** Bytes from a `-data` field (base64) or a file. */
 export type Material = { readonly data: string } | { readonly file: string };
 
@@ -92,7 +100,7 @@ const material = (data: unknown, file: unknown, dir: string): Material | undefin
   const d = str(data);
   if (d !== undefined) return { data: d };
   const f = str(file);
-  return f !== undefined ? { file: isAbsolute(f) ? f : resolve(dir, f) } : undefined;
+  return f !== undefined ? { file: resolve(dir, f) } : undefined;
 };
 
 /**
@@ -162,7 +170,7 @@ export function resolveKubeconfig(docs: readonly KubeconfigText[], context?: str
 
   const withCreds = (credentials: Credentials): Resolution => ({ ok: true, target: { ...base, credentials } });
   if (token !== undefined || tokenFile !== undefined) {
-    const t = token !== undefined ? { value: token } : { file: isAbsolute(tokenFile!) ? tokenFile! : resolve(user.dir, tokenFile!) };
+    const t = token !== undefined ? { value: token } : { file: resolve(user.dir, tokenFile!) };
     return withCreds({ kind: "token", token: t, ...(cert !== undefined && key !== undefined ? { clientCert: { cert, key } } : {}) });
   }
   if (basic) {
@@ -194,9 +202,9 @@ export function resolveKubeconfig(docs: readonly KubeconfigText[], context?: str
   return withCreds({ kind: "none" });
 }
 
-/** Where a kubeconfig is looked for when the stack names none: every path in $KUBECONFIG, else ~/.kube/config (lib/kubeconfig.ts uses it too). */
-export function defaultKubeconfigPaths(env: NodeJS.ProcessEnv = process.env): string[] {
-  return env["KUBECONFIG"] ? env["KUBECONFIG"].split(delimiter).filter((p) => p !== "") : [join(homedir(), ".kube", "config")];
+/** Where a kubeconfig is looked for when the stack names none: every path in $KUBECONFIG, else ~/.kube/config (lib/kubeconfig.ts and `npm run plan` use it too). */
+export function defaultKubeconfigPaths(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string[] {
+  return env["KUBECONFIG"] ? env["KUBECONFIG"].split(delimiter).filter((p) => p !== "") : [join(home, ".kube", "config")];
 }
 
 /** The kubeconfig documents a source names, as loadKubeconfig reads them; undefined for in-cluster or none found. */
@@ -204,7 +212,7 @@ export function kubeconfigTexts(src: KubeconfigSource, env: NodeJS.ProcessEnv = 
   if (src.contents !== undefined) return [{ text: src.contents, dir: process.cwd() }];
   const paths = src.path !== undefined ? [src.path] : defaultKubeconfigPaths(env);
   const present = paths.filter((p) => existsSync(p));
-  if (present.length === 0 || (src.path !== undefined && present.length !== 1)) return undefined;
+  if (present.length === 0) return undefined;
   return present.map((p) => ({ text: readFileSync(p, "utf8"), dir: dirname(resolve(p)) }));
 }
 

@@ -21,6 +21,7 @@ import { relaxations } from "../security/relaxations";
 import { upgradeNotesFor } from "../catalog/upgrades";
 import type { MigrationApi } from "../migration/agentSandbox";
 import type { KubeconfigSource } from "../lib/kubeconfig";
+import { defaultKubeconfigPaths } from "../lib/kubeRest";
 import { preflightLines, runPreflight, type Preflight } from "../migration/preflight";
 import { rotationUnprotectCommands } from "../state/protection";
 import { probeSummary } from "../verify/probe";
@@ -78,7 +79,7 @@ export function clusterTarget(plan: Plan, env: Environment = LOCAL): ClusterTarg
   if (p.kubeconfigFromSecret) {
     return { kubeconfig: "the secret kubeconfig", context: p.context ?? "its current-context (set cluster.context to pin it)", identifier };
   }
-  const paths = p.kubeconfigPath !== undefined ? [p.kubeconfigPath] : env.KUBECONFIG !== undefined && env.KUBECONFIG !== "" ? env.KUBECONFIG.split(delimiter) : [join(env.home, ".kube", "config")];
+  const paths = p.kubeconfigPath !== undefined ? [p.kubeconfigPath] : defaultKubeconfigPaths({ KUBECONFIG: env.KUBECONFIG }, env.home);
   const source = p.kubeconfigPath !== undefined ? "cluster.kubeconfigPath" : env.KUBECONFIG !== undefined && env.KUBECONFIG !== "" ? "$KUBECONFIG" : "the default";
   const kubeconfig = `${paths.join(delimiter)} (${source})`;
   if (p.context !== undefined) return { kubeconfig, context: `${p.context} (cluster.context)`, identifier };

@@ -6,15 +6,12 @@
  * commands/gateway.rs), and register.sh, which registers the gateway the way
  * that release expects. Pure: the files as data; automation/client.ts writes them.
  */
+import type { PrivateFile } from "../lib/files";
 import type { Plan } from "../plan/plan";
 import { clientGatewayName, portForwardEndpoint } from "./clients";
 
-export interface BundleFile {
-  /** Relative to the output directory. */
-  readonly path: string;
-  readonly content: string;
-  readonly mode: number;
-}
+/** A bundle file: path relative to the output directory, content, mode (written by lib/files.ts). */
+export type BundleFile = PrivateFile;
 
 /** The CLI's default OIDC client id (`--oidc-client-id`, default "openshell-cli"). */
 export const OIDC_CLIENT_ID = "openshell-cli";

@@ -23,9 +23,9 @@ export function inClusterEndpoint(plan: Pick<Plan, "namespaces">): string {
   return `https://${gatewayServiceHost(plan.namespaces.gateway)}:${GATEWAY_PORT}`;
 }
 
-/** The endpoint a workstation registers: the port-forward the stack outputs (`portForwardCommand`). */
-export function portForwardEndpoint(): string {
-  return `https://127.0.0.1:${GATEWAY_PORT}`;
+/** The endpoint a workstation registers: the port-forward the stack outputs (`portForwardCommand`), or one on another local port. */
+export function portForwardEndpoint(port: number = GATEWAY_PORT): string {
+  return `https://127.0.0.1:${port}`;
 }
 
 /** Keys of the in-cluster client Secret (the files the CLI reads from `gateways/<name>/mtls/`). */

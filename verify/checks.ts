@@ -41,6 +41,13 @@ function condition(o: KubeObject, type: string): { status: string; reason?: stri
 const describeCondition = (type: string, c: ReturnType<typeof condition>): string =>
   c === undefined ? `no ${type} condition` : `${type}=${c.status}${c.reason !== undefined ? ` (${c.reason}${c.message !== undefined ? `: ${c.message}` : ""})` : ""}`;
 
+/** An agent-sandbox Sandbox's Ready condition as verify reports it (the bare probe and the OpenShell CLI probe). */
+export function sandboxReady(o: KubeObject | null): { ready: boolean; detail: string } {
+  if (o === null) return { ready: false, detail: "the Sandbox does not exist" };
+  const c = condition(o, "Ready");
+  return { ready: c?.status === "True", detail: describeCondition("Ready", c) };
+}
+
 
 /** SAN entries of a certificate: DNS names and IP addresses. */
 function subjectAltNames(cert: X509Certificate): { dns: string[]; ip: string[] } {

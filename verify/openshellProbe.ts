@@ -8,11 +8,10 @@
  * CLI's environment, and how a result reads. verify/openshellRun.ts runs them.
  */
 import type { Plan } from "../plan/plan";
-import { formatImageRef } from "../registry/imageRef";
-import { clientGatewayName } from "../values/clients";
+import { resolvedImage } from "../values/images";
+import { clientGatewayName, portForwardEndpoint } from "../values/clients";
 import { OIDC_CLIENT_ID } from "../values/clientBundle";
-import type { Finding, KubeObject } from "./checks";
-import { sandboxReady } from "./sandboxStatus";
+import { sandboxReady, type Finding, type KubeObject } from "./checks";
 import { rowReference, type TroubleshootingRow } from "./troubleshooting";
 
 /** The catalog entry of the chart's default sandbox image (server.sandboxImage). */
@@ -28,9 +27,6 @@ export const SLEEP_MARGIN_SECONDS = 60;
 
 export type CliStep = "register" | "port-forward" | "create" | "exec" | "delete";
 
-/** The steps in the order they run (port-forward is ours, the rest are CLI calls). */
-export const CLI_STEPS: readonly CliStep[] = ["port-forward", "register", "create", "exec", "delete"];
-
 /** The troubleshooting row of each step. */
 export const STEP_ROW: Readonly<Record<CliStep, TroubleshootingRow>> = {
   "port-forward": "openshellRegister",
@@ -42,10 +38,7 @@ export const STEP_ROW: Readonly<Record<CliStep, TroubleshootingRow>> = {
 
 /** The image the probe sandbox runs: --probe-image, else the stack's default sandbox image (mirror-rewritten in mirrored stacks). */
 export function probeSandboxImage(plan: Plan, override?: string): string {
-  if (override !== undefined) return override;
-  const entry = plan.images.find((i) => i.id === SANDBOX_IMAGE_ID);
-  if (entry === undefined) throw new Error(`the plan has no default sandbox image (catalog ${SANDBOX_IMAGE_ID})`);
-  return formatImageRef(entry.resolved);
+  return override ?? resolvedImage(plan.images, SANDBOX_IMAGE_ID);
 }
 
 /** A sandbox name of at most 19 characters from a hex nonce (6 hex digits used). */
@@ -57,7 +50,6 @@ export function probeSandboxName(nonce: string): string {
 
 /** The throw-away directories of one run, all under one temporary root. */
 export interface CliDirs {
-  readonly root: string;
   /** The client bundle as `platform client` writes it (ca.crt, client/tls.{crt,key}, register.sh). */
   readonly bundle: string;
   readonly home: string;
@@ -71,7 +63,7 @@ export interface CliDirs {
 
 export function cliDirs(root: string): CliDirs {
   const j = (p: string) => `${root}/${p}`;
-  return { root, bundle: j("bundle"), home: j("home"), config: j("home/.config"), state: j("home/.local/state"), data: j("home/.local/share"), cache: j("home/.cache"), system: j("system") };
+  return { bundle: j("bundle"), home: j("home"), config: j("home/.config"), state: j("home/.local/state"), data: j("home/.local/share"), cache: j("home/.cache"), system: j("system") };
 }
 
 /** Where the CLI reads the gateway's mTLS files (`$XDG_CONFIG_HOME/openshell/gateways/<name>/mtls`). */
@@ -145,7 +137,7 @@ export interface CliProbeInput {
 /** Each step's argument list and bound. The whole run stays within about timeout + 3 × 60 s. */
 export function cliProbePlan(plan: Plan, input: CliProbeInput): CliProbePlan {
   const gateway = clientGatewayName(plan);
-  const endpoint = `https://127.0.0.1:${input.port}`;
+  const endpoint = portForwardEndpoint(input.port);
   const sandbox = probeSandboxName(input.nonce);
   const image = probeSandboxImage(plan, input.image);
   const expectedOutput = `platform-verify ${sandbox}`;

@@ -130,8 +130,6 @@ export async function readyGatewayPod(cluster: Cluster, namespace: string): Prom
   return { name: String((pod["metadata"] as { name?: unknown }).name) };
 }
 
-const writeFiles = writePrivateFiles;
-
 /** How long the port-forward may live at most: every step's bound plus a margin. */
 export const forwardLifetimeMs = (p: CliProbePlan): number => p.register.timeoutMs + p.create.timeoutMs + p.exec.timeoutMs + p.delete.timeoutMs + 10_000;
 
@@ -159,7 +157,7 @@ export async function runCliProbe(cluster: Cluster, o: CliProbeOptions, deps: Cl
   const root = mkdtempSync(join(deps.tmpRoot ?? tmpdir(), "platform-verify-openshell-"));
   const dirs = cliDirs(root);
   try {
-    writeFiles(dirs.bundle, clientBundle(o.plan, { caCertificate: o.caPem, clientCertificate: o.client.certPem, clientKey: o.client.keyPem }));
+    writePrivateFiles(dirs.bundle, clientBundle(o.plan, { caCertificate: o.caPem, clientCertificate: o.client.certPem, clientKey: o.client.keyPem }));
     mkdirSync(dirs.config, { recursive: true, mode: 0o700 });
     const t0 = deps.clock();
     let forward: { readonly port: number; close(): void };
@@ -185,7 +183,7 @@ export async function runCliProbe(cluster: Cluster, o: CliProbeOptions, deps: Cl
     lifetime.unref?.();
     try {
       if (p.oidc) {
-        writeFiles(mtlsDir(dirs, p.gateway), [
+        writePrivateFiles(mtlsDir(dirs, p.gateway), [
           { path: "ca.crt", content: o.caPem, mode: 0o600 },
           { path: "tls.crt", content: o.client.certPem, mode: 0o600 },
           { path: "tls.key", content: o.client.keyPem, mode: 0o600 },
@@ -205,7 +203,6 @@ export async function runCliProbe(cluster: Cluster, o: CliProbeOptions, deps: Cl
           return `unknown (${err instanceof Error ? err.message : String(err)})`;
         }
       };
-      mkdirSync(dirs.home, { recursive: true, mode: 0o700 });
       const registered = await call(p.register);
       if (registered !== undefined) {
         findings.push(stepFinding(p, "register", registered));

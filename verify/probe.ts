@@ -7,13 +7,10 @@
 import type { Plan } from "../plan/types";
 import { formatImageRef } from "../registry/imageRef";
 import { COMMON_LABELS } from "../manifests/labels";
-import type { Finding, KubeObject } from "./checks";
+import { sandboxReady, type Finding, type KubeObject } from "./checks";
 import type { ObjectRef } from "./expectations";
 import { probeSandboxImage, SANDBOX_NAME_PREFIX } from "./openshellProbe";
 import { rowReference } from "./troubleshooting";
-import { sandboxReady } from "./sandboxStatus";
-
-export { sandboxReady };
 
 export const PROBE_NAME = "platform-verify-probe";
 export const PROBE_WORKSPACE = "workspace";

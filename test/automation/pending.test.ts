@@ -30,6 +30,8 @@ describe("objectRef and providerId", () => {
     [op("kubernetes:apps/v1:Deployment", { name: "d" }), { apiVersion: "apps/v1", kind: "Deployment", name: "d" }],
     [op("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition", { name: "sandboxes.agents.x-k8s.io" }), { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", name: "sandboxes.agents.x-k8s.io" }],
     [op("kubernetes:postgresql.cnpg.io/v1:Cluster", { name: "db", namespace: "openshell" }), { apiVersion: "postgresql.cnpg.io/v1", kind: "Cluster", name: "db", namespace: "openshell" }],
+    // A server-side-apply patch's object is the one it patches.
+    [op("kubernetes:core/v1:ServiceAccountPatch", { name: "default", namespace: "openshell" }), { apiVersion: "v1", kind: "ServiceAccount", name: "default", namespace: "openshell" }],
     [op("kubernetes:helm.sh/v4:Chart", undefined, false), { reason: "kubernetes:helm.sh/v4:Chart is not a Kubernetes object" }],
     [op("kubernetes:helm.sh/v3:Release", { name: "r" }), { reason: "kubernetes:helm.sh/v3:Release is not a single Kubernetes object" }],
     [op("kubernetes:core/v1:Secret", {}), { reason: "its inputs carry no metadata.name" }],

@@ -1,10 +1,10 @@
 /** The real workspace's pure parts: where a file backend keeps its locks, and reading them as the CLI writes them. */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { fileBackendDir, fileBackendLocks } from "../../automation/workspace";
+import { fileBackendDir, fileBackendLocks, localWorkspace } from "../../automation/workspace";
 
 describe("fileBackendDir", () => {
   it.each([
@@ -32,5 +32,23 @@ describe("fileBackendLocks", () => {
     ]);
     expect(fileBackendLocks(pathToFileURL(dir).href, "agent-platform", "staging")).toEqual([]);
     expect(fileBackendLocks("s3://bucket/state", "agent-platform", "prod")).toEqual([]);
+  });
+});
+
+describe("localWorkspace cliVersion", () => {
+  it("runs `pulumi version` once per workspace, however often it is asked", async () => {
+    const bin = mkdtempSync(join(tmpdir(), "fake-pulumi-"));
+    const calls = join(bin, "calls");
+    writeFileSync(join(bin, "pulumi"), `#!/bin/sh\necho "$@" >> '${calls}'\necho v3.270.0\n`);
+    chmodSync(join(bin, "pulumi"), 0o755);
+    const path = process.env["PATH"];
+    process.env["PATH"] = `${bin}:${path ?? ""}`;
+    try {
+      const ws = localWorkspace(bin);
+      expect([await ws.cliVersion(), await ws.cliVersion(), await ws.cliVersion()]).toEqual(["v3.270.0", "v3.270.0", "v3.270.0"]);
+      expect(readFileSync(calls, "utf8")).toBe("version\n");
+    } finally {
+      process.env["PATH"] = path;
+    }
   });
 });

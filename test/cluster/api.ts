@@ -5,6 +5,7 @@
  * apiVersion/kind to the resource path, the way kubectl does.
  */
 import { request as httpsRequest } from "node:https";
+import { whileBusy } from "../../migration/agentSandbox";
 
 export interface K8sObject {
   apiVersion: string;
@@ -55,15 +56,8 @@ export async function refusal(p: Promise<unknown>): Promise<string> {
 }
 
 /** A read retried while the API server re-initializes a CRD's storage after a change (429), bounded. */
-export async function settled<T>(read: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await read();
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status !== 429 || attempt >= 50) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+export function settled<T>(read: () => Promise<T>): Promise<T> {
+  return whileBusy(read, (err) => err instanceof ApiError && err.status === 429, 5_000);
 }
 
 interface ResourceInfo {

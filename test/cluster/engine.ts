@@ -15,6 +15,7 @@
  * absent, or present with other data. The result lists, per object, what happened, and every
  * refusal with the server's text.
  */
+import { MigrationError } from "../../migration/agentSandbox";
 import { ApiError, type ApiClient, type K8sObject } from "./api";
 import type { GraphObject } from "./graph";
 
@@ -84,7 +85,7 @@ async function runGraph(client: ApiClient, objects: readonly GraphObject[], hook
       await runHooks(g, await wouldChange(client, g.object), hooks, hooksRun);
       steps.push(await step(client, g, mode));
     } catch (err) {
-      if (!(err instanceof ApiError) && !(err instanceof Error && err.name === "MigrationError")) throw err;
+      if (!(err instanceof ApiError) && !(err instanceof MigrationError)) throw err;
       steps.push(`${g.resource}: refused`);
       return { steps, failures: [`${g.resource} ${ref(g.object)}: ${err.message}`], hooksRun };
     }

@@ -13,7 +13,7 @@
 import { RELEASES } from "../../catalog/artifacts";
 import { VARIANTS } from "../../bench/graph";
 import { FIXTURE_SHA256, FIXTURE_V05_SHA256, exampleConfig, withFixtureDigests } from "../harness/examples";
-import type { Evaluation, Registered } from "../harness/mocks";
+import { UNKNOWN_VALUE, type Evaluation, type Registered } from "../harness/mocks";
 import { runProgram } from "../harness/program";
 import { EXAMPLE_STACKS, type StackConfigMap } from "../harness/stackConfig";
 import type { K8sObject } from "./api";
@@ -31,7 +31,6 @@ export interface GraphObject {
 }
 
 const K8S_TYPE = /^kubernetes:([^:]+)\/([^:/]+):([A-Za-z]+)$/;
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 function apiVersionOf(group: string, version: string): string {
   return group === "core" ? version : `${group}/${version}`;
@@ -60,11 +59,6 @@ function withRealTls(secret: K8sObject): K8sObject {
   return { ...secret, stringData: real };
 }
 
-function assertKnown(value: unknown, where: string): void {
-  const text = JSON.stringify(value);
-  if (text.includes(UNKNOWN)) throw new Error(`${where}: an input is unknown under the mock engine; the tier cannot apply it`);
-}
-
 /** The objects to apply, in dependency order (with `allowComputed`, objects holding an unknown input are marked, not refused). */
 export function graphObjects(ev: Evaluation, opts: { readonly allowComputed?: boolean } = {}): GraphObject[] {
   const byUrn = new Map(ev.resources.map((r) => [r.urn, r]));
@@ -90,8 +84,8 @@ export function graphObjects(ev: Evaluation, opts: { readonly allowComputed?: bo
     const [r] = pending.splice(i, 1) as [Registered];
     done.add(r.urn);
     objectsOf(r).forEach((object, j, all) => {
-      const computed = JSON.stringify(object).includes(UNKNOWN);
-      if (opts.allowComputed !== true) assertKnown(object, r.name);
+      const computed = JSON.stringify(object).includes(UNKNOWN_VALUE);
+      if (computed && opts.allowComputed !== true) throw new Error(`${r.name}: an input is unknown under the mock engine; the tier cannot apply it`);
       out.push({
         resource: all.length > 1 ? `${r.name}[${j}]` : r.name,
         object,
@@ -140,8 +134,7 @@ export const STACK_RUNS: readonly string[] = [...EXAMPLE_STACKS, ...Object.keys(
 
 /** Evaluates one example stack or variant under the mock engine with the real manifest served. */
 export async function evaluateRun(name: string): Promise<Evaluation> {
-  const variant = VARIANTS[name];
-  const [stack, config] = variant !== undefined ? [variant.stack, variant.config()] : [name, exampleConfig(name)];
+  const { stack, config } = runConfig(name);
   return evaluateConfig(stack, config);
 }
 

@@ -147,19 +147,13 @@ async function installV05(cp: ControlPlane, config: StackConfigMap, stack: strin
 /** A migration client that fails after its first object rewrite (the connection drops mid-migration). */
 function failingAfterFirstRewrite(api: MigrationApi): MigrationApi {
   let rewrites = 0;
+  // Both clients are plain objects of closures, so the spread keeps every other method.
   return {
     ...api,
-    readCrd: (n) => api.readCrd(n),
-    listObjects: (crd, v) => api.listObjects(crd, v),
     rewriteObject: async (crd, v, key) => {
       if (rewrites++ >= 1) throw new Error("connection reset by peer");
       return api.rewriteObject(crd, v, key);
     },
-    setStoredVersions: (n, v) => api.setStoredVersions(n, v),
-    dropConversionWebhook: (n) => api.dropConversionWebhook(n),
-    secretExists: (ns, n) => api.secretExists(ns, n),
-    deleteSecret: (ns, n) => api.deleteSecret(ns, n),
-    deploymentImage: (ns, n) => api.deploymentImage(ns, n),
   };
 }
 

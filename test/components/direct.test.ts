@@ -17,7 +17,7 @@ import { OpenShellGateway } from "../../components/openshellGateway";
 import { Pki, type PkiArgs } from "../../components/pki";
 import { Policies } from "../../components/policies";
 import { Storage } from "../../components/storage";
-import { EvaluationError, find, inventoryOf, type Evaluation } from "../harness/mocks";
+import { EvaluationError, UNKNOWN_VALUE as UNKNOWN, find, inventoryOf, type Evaluation } from "../harness/mocks";
 import { runComponents } from "../harness/program";
 
 const chart = (name: string, namespace: string) => ({ chart: `oci://registry.example/${name}`, version: "1.0.0", name, namespace, values: { a: 1 } });
@@ -154,7 +154,6 @@ describe("AgentSandbox", () => {
   });
 
   it("a CRD the migration has yet to change is previewed with a computed spec.conversion; the others, and every CRD under up, exactly as the manifest has them", async () => {
-    const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
     const noop = async () => {};
     const other = { ...crd, metadata: { name: "others.example.io" }, spec: { group: "example.io" } };
     const build = (awaiting: readonly string[]) => () => {

@@ -6,6 +6,7 @@
  * ConfigGroups (`objs`). Custom resources (CloudNativePG, agent-sandbox)
  * have no schema here and are reported as skipped, never as valid.
  */
+import { objectKindOf } from "../../lib/kubeTypes";
 import type { Evaluation } from "./mocks";
 
 export interface K8sObject {
@@ -81,14 +82,10 @@ export async function validateObject(obj: K8sObject): Promise<SchemaResult> {
   }
 }
 
-/** `kubernetes:apps/v1:Deployment` → apiVersion `apps/v1`, kind `Deployment`; core → `v1`. */
-export function typeToGvk(type: string): { apiVersion: string; kind: string } | undefined {
-  const m = /^kubernetes:([^:]+):([A-Za-z0-9]+)$/.exec(type);
-  if (m === null) return undefined;
-  const [group, version] = m[1]!.split("/") as [string, string];
-  if (group === "helm.sh" || group === "yaml" || group === "kustomize") return undefined;
-  // Server-side-apply patches (e.g. ServiceAccountPatch) carry the object's own kind.
-  return { apiVersion: group === "core" ? version : `${group}/${version}`, kind: m[2]!.replace(/Patch$/, "") };
+/** The object a type token manages (lib/kubeTypes.ts), undefined when it is not one object. */
+export function typeToGvk(type: string): { readonly apiVersion: string; readonly kind: string } | undefined {
+  const gvk = objectKindOf(type);
+  return typeof gvk === "object" ? gvk : undefined;
 }
 
 /**

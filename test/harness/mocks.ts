@@ -19,6 +19,9 @@ import { readFileSync } from "node:fs";
 import { DEFERRED_SDK_MODULES } from "../../components/sdkLazyModules";
 import type { StackConfigMap } from "./stackConfig";
 
+/** What the SDK serializes an unknown input as (runtime/rpc unknownValue): a preview's computed values. */
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
 /** How the SDK's log writes a warning when no engine listens (log/index.js warn). */
 const LOG_WARN_PREFIX = "warning: [runtime] ";
 
@@ -51,7 +54,7 @@ export const SDK_INTERNALS: Readonly<Record<string, string>> = {
   "runtime.getMonitor().registerResource": "patched to record every registration with its options (the mock API shows inputs only)",
   "proto RegisterResourceRequest getters": `read from each registration: ${REQUEST_GETTERS.join(", ")}`,
   "runtime.waitForRPCs": "awaited so every registration has reached the mock monitor before the evaluation is read",
-  "runtime/rpc specialSigKey and specialSecretSig": "recognise secret values in serialized inputs",
+  "runtime/rpc specialSigKey, specialSecretSig and unknownValue": "recognise secret and unknown values in serialized inputs",
   "Output.isSecret": "tells whether a stack output is secret",
   "log.warn without an engine": `writes "${"warning: [runtime] "}<message>" with console.warn, which the harness captures`,
   "runtime.isConfigSecret": "config/load.ts learns whether a secret setting was stored encrypted (the program refuses plain-text secrets with it)",
@@ -76,8 +79,10 @@ export async function checkSdkInternals(): Promise<string[]> {
   if (missing.length > 0) out.push(`proto RegisterResourceRequest getters: missing ${missing.join(", ")}`);
   if (typeof runtime["waitForRPCs"] !== "function") out.push(`runtime.waitForRPCs: ${SDK_INTERNALS["runtime.waitForRPCs"]}`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const rpc = require("@pulumi/pulumi/runtime/rpc") as { specialSigKey?: string; specialSecretSig?: string };
-  if (rpc.specialSigKey !== SECRET_SIG || rpc.specialSecretSig !== SECRET_VAL) out.push(`runtime/rpc specialSigKey and specialSecretSig: changed from ${SECRET_SIG}/${SECRET_VAL}`);
+  const rpc = require("@pulumi/pulumi/runtime/rpc") as { specialSigKey?: string; specialSecretSig?: string; unknownValue?: string };
+  if (rpc.specialSigKey !== SECRET_SIG || rpc.specialSecretSig !== SECRET_VAL || rpc.unknownValue !== UNKNOWN_VALUE) {
+    out.push(`runtime/rpc specialSigKey, specialSecretSig and unknownValue: changed from ${SECRET_SIG}/${SECRET_VAL}/${UNKNOWN_VALUE}`);
+  }
   if (!((pulumi.secret("x") as unknown as { isSecret?: unknown }).isSecret instanceof Promise)) out.push(`Output.isSecret: ${SDK_INTERNALS["Output.isSecret"]}`);
   const lines: string[] = [];
   const consoleWarn = console.warn;

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execCredential, kubeconfigTexts, resolveKubeconfig, restClient, type RestTarget } from "../../lib/kubeRest";
+import { execCredential, kubeconfigSource, kubeconfigTexts, resolveKubeconfig, restClient, type RestTarget } from "../../lib/kubeRest";
 
 const doc = (o: unknown, dir = "/cfg") => ({ text: JSON.stringify(o), dir });
 
@@ -86,6 +86,16 @@ describe("resolveKubeconfig", () => {
 
   it("a file that does not parse", () => {
     expect(resolveKubeconfig([{ text: "clusters: [", dir: "/" }])).toEqual({ ok: false, unsupported: "a kubeconfig does not parse" });
+  });
+});
+
+describe("kubeconfigSource", () => {
+  it.each([
+    [{ kubeconfigPath: "/k", context: "c" }, "apiVersion: v1", { contents: "apiVersion: v1", context: "c" }],
+    [{ kubeconfigPath: "/k", context: "c" }, undefined, { path: "/k", context: "c" }],
+    [{}, undefined, {}],
+  ])("%j with secret contents %j → %j (the secret wins over the path; the context is the stack's)", (provider, contents, source) => {
+    expect(kubeconfigSource(provider, contents)).toEqual(source);
   });
 });
 

@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { planStackFile } from "../../plan/fromStackFile";
 import { planCommand } from "../../scripts/plan";
-import { probeFindings, probePlan, probeSummary, sandboxReady } from "../../verify/probe";
+import { sandboxReady } from "../../verify/checks";
+import { probeFindings, probePlan, probeSummary } from "../../verify/probe";
 import { rowReference } from "../../verify/troubleshooting";
 import { ROOT } from "../harness/stackConfig";
 
